@@ -1,0 +1,201 @@
+"""What counts as a secret, and how secrets are masked.
+
+This module imports nothing else of the package, so every other module can use it.
+Masking works on copies: the objects a user built are never changed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from typing import Any, Final, cast
+
+__all__ = [
+    "MASK",
+    "is_secret_key",
+    "redact_mapping",
+    "redact_text",
+    "redact_url",
+    "redact_value",
+    "register_secret_names",
+    "secret_names",
+]
+
+MASK: Final = "***"
+"""What a masked value is replaced with."""
+
+_DEFAULT_NAMES: Final = frozenset(
+    {
+        "apikey",
+        "authorization",
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "cookie",
+        "signature",
+        "privatekey",
+        "credential",
+        "session",
+    },
+)
+# Query parameters that carry secrets under short names no context key would use
+# (`?key=` for API keys, `?sig=` for signed URLs, `?code=` for OAuth codes).
+_QUERY_ONLY_NAMES: Final = frozenset({"key", "sig", "code", "auth", "pass", "pwd", "jwt"})
+
+_SEPARATORS: Final = str.maketrans("", "", "_-. ")
+# Containers are masked to this depth; anything deeper is replaced wholesale, so a
+# self-referencing context cannot recurse without end.
+_MAX_DEPTH: Final = 16
+_CACHE_LIMIT: Final = 4096
+
+_lock = threading.Lock()
+_names: frozenset[str] = _DEFAULT_NAMES
+_cache: dict[str, bool] = {}
+
+
+def _normalize(name: str) -> str:
+    return name.lower().translate(_SEPARATORS)
+
+
+def secret_names() -> frozenset[str]:
+    """Return the normalized name fragments that make a key secret.
+
+    .. versionadded:: 0.1.0
+    """
+    return _names
+
+
+def register_secret_names(*names: str) -> None:
+    """Treat keys containing any of ``names`` as secret, from now on.
+
+    Names are normalized as keys are: lower-cased, with ``_``, ``-``, ``.`` and spaces
+    removed, so ``register_secret_names("otp-code")`` masks ``X-OTP-Code``.
+
+    Args:
+        *names: Name fragments to add to the built-in list.
+
+    Raises:
+        ValueError: When a name is empty after normalization.
+
+    .. versionadded:: 0.1.0
+    """
+    global _names  # noqa: PLW0603 -- one process-wide set, swapped atomically under the lock
+    normalized = {_normalize(name) for name in names}
+    if "" in normalized:
+        msg = f"secret names must contain a letter or digit, got {names!r}"
+        raise ValueError(msg)
+    with _lock:
+        _names = _names | normalized
+        _cache.clear()
+
+
+def is_secret_key(key: object) -> bool:
+    """Tell whether a context key, header name or field name names a secret.
+
+    A key is secret when its lower-cased form with separators removed contains one of
+    :func:`secret_names`.
+
+    .. versionadded:: 0.1.0
+    """
+    if not isinstance(key, str):
+        return False
+    found = _cache.get(key)
+    if found is None:
+        normalized = _normalize(key)
+        found = any(name in normalized for name in _names)
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+        _cache[key] = found
+    return found
+
+
+def _is_secret_query_name(name: str) -> bool:
+    return is_secret_key(name) or _normalize(name) in _QUERY_ONLY_NAMES
+
+
+def _redact_query(query: str) -> str:
+    parts = query.split("&")
+    for index, part in enumerate(parts):
+        name, sep, _value = part.partition("=")
+        if sep and _is_secret_query_name(name):
+            parts[index] = f"{name}={MASK}"
+    return "&".join(parts)
+
+
+def redact_url(url: str) -> str:
+    """Return ``url`` without userinfo and with sensitive query values masked.
+
+    Works on any string: text that is not a URL comes back unchanged.
+
+    >>> redact_url("https://user:pw@api.example.com/v1?api_key=abc&page=2")
+    'https://api.example.com/v1?api_key=***&page=2'
+
+    .. versionadded:: 0.1.0
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    # The authority ends at the first "/", "?" or "#"; userinfo is what precedes its last "@".
+    end = len(rest)
+    for stop in "/?#":
+        found = rest.find(stop)
+        if found != -1 and found < end:
+            end = found
+    authority, tail = rest[:end], rest[end:]
+    if sep and "@" in authority:
+        authority = authority.rpartition("@")[2]
+    path, hash_sign, fragment = tail.partition("#")
+    path, question, query = path.partition("?")
+    if question:
+        query = _redact_query(query)
+    if hash_sign and "=" in fragment:
+        # OAuth implicit flows put tokens in the fragment.
+        fragment = _redact_query(fragment)
+    return f"{scheme}{sep}{authority}{path}{question}{query}{hash_sign}{fragment}"
+
+
+_URL_IN_TEXT: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>]+")
+
+
+def redact_text(text: str) -> str:
+    """Redact every URL that appears inside free text, such as an exception message.
+
+    .. versionadded:: 0.1.0
+    """
+    if "://" not in text:
+        return text
+    return _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), text)
+
+
+def redact_value(value: object, depth: int = 0) -> object:
+    """Return a masked copy of a context value: nested mappings, sequences and URLs.
+
+    .. versionadded:: 0.1.0
+    """
+    if isinstance(value, str):
+        return redact_text(value)
+    if depth >= _MAX_DEPTH:
+        # Deeper than any real context: assume a cycle and show nothing of it.
+        return MASK if isinstance(value, Mapping | list | tuple) else value
+    if isinstance(value, Mapping):
+        return redact_mapping(cast("Mapping[Any, object]", value), depth + 1)
+    if isinstance(value, list | tuple):
+        items = cast("list[object] | tuple[object, ...]", value)
+        return [redact_value(item, depth + 1) for item in items]
+    return value
+
+
+def redact_mapping(mapping: Mapping[Any, object], depth: int = 0) -> dict[Any, object]:
+    """Return a copy of ``mapping`` with the values of secret keys masked, recursively.
+
+    >>> redact_mapping({"api_key": "abc", "page": 2})
+    {'api_key': '***', 'page': 2}
+
+    .. versionadded:: 0.1.0
+    """
+    return {
+        key: MASK if is_secret_key(key) else redact_value(value, depth)
+        for key, value in mapping.items()
+    }

@@ -1,0 +1,872 @@
+"""Immutable error values: the sealed :class:`SpiceError` hierarchy.
+
+The tree, with each type's code::
+
+    SpiceError                      (sealed, never instantiated itself)
+    ├── AgentError                  AGENT_ERROR
+    ├── CommError                   COMM_ERROR
+    ├── ExecutionError              EXECUTION_ERROR
+    ├── ToolError                   TOOL_ERROR
+    ├── ToolLookupError             TOOL_LOOKUP_ERROR
+    ├── ConfigurationError          CONFIG_ERROR
+    ├── ValidationError             VALIDATION_ERROR
+    ├── NetworkError                NETWORK_ERROR
+    ├── TimeoutError                TIMEOUT_ERROR
+    ├── AuthenticationError         AUTH_ERROR
+    ├── RateLimitError              RATE_LIMIT_ERROR
+    ├── SerializationError          SERIALIZATION_ERROR
+    ├── CheckpointError             CHECKPOINT_ERROR
+    ├── RoutingError                ROUTING_ERROR
+    ├── RetryableError              RETRYABLE_ERROR
+    └── UnknownError                UNKNOWN_ERROR
+
+    SpiceException(Exception)       carries a SpiceError through ``raise``
+
+Errors are values, not exceptions: functions return them (usually inside a
+``Failure``), and :meth:`SpiceError.to_exception` turns one into an exception when it
+has to be raised.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeAlias, cast
+
+import attrs
+
+from spice_errors._redact import is_secret_key, redact_mapping, redact_text, redact_url
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+
+__all__ = [
+    "AgentError",
+    "AnySpiceError",
+    "AuthenticationError",
+    "CheckpointError",
+    "CommError",
+    "ConfigurationError",
+    "ExecutionError",
+    "NetworkError",
+    "RateLimitError",
+    "RetryHint",
+    "RetryableError",
+    "RoutingError",
+    "SerializationError",
+    "SpiceError",
+    "SpiceException",
+    "ToolError",
+    "ToolLookupError",
+    "UnknownError",
+    "ValidationError",
+]
+
+_EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
+_DETAIL_LIMIT: Final = 10
+# Per-type facts, filled in by `_finish` once the classes exist.
+_FIELD_NAMES: Final[dict[type[SpiceError], tuple[str, ...]]] = {}
+_OWN_FIELDS: Final[dict[type[SpiceError], tuple[str, ...]]] = {}
+_EVOLVE_CONTEXT: Final[dict[type[SpiceError], Callable[[Any, Mapping[str, Any]], Any]]] = {}
+_new = object.__new__
+_now_ns = time.time_ns
+
+
+def _freeze_context(context: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Copy ``context`` into a read-only mapping nobody else holds."""
+    try:
+        return MappingProxyType(dict(context))
+    except (TypeError, ValueError):
+        msg = f"context must be a mapping of names to values, got {type(context).__name__}"
+        raise TypeError(msg) from None
+
+
+def _name_list(message: str, label: str, names: tuple[str, ...]) -> str:
+    if not names:
+        return f"{message}. No {label} are available."
+    shown = ", ".join(names[:_DETAIL_LIMIT])
+    more = len(names) - _DETAIL_LIMIT
+    suffix = f" ... and {more} more" if more > 0 else ""
+    return f"{message}. Available {label}: {shown}{suffix}"
+
+
+def _nonnegative_ms(value: object, what: str) -> int:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        msg = f"{what} must be a number of seconds, got {type(value).__name__}"
+        raise TypeError(msg)
+    if not math.isfinite(value) or value < 0:
+        msg = f"{what} must be finite and >= 0, got {value!r}"
+        raise ValueError(msg)
+    return round(value * 1000)
+
+
+def _is_int_at_least(value: object, minimum: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+def _check_retry_after_ms(_hint: RetryHint, _attribute: object, value: int | None) -> None:
+    if value is not None and not _is_int_at_least(value, 0):
+        msg = f"retry_after_ms must be an int >= 0 or None, got {value!r}"
+        raise ValueError(msg)
+
+
+def _check_max_attempts(_hint: RetryHint, _attribute: object, value: int | None) -> None:
+    if value is not None and not _is_int_at_least(value, 1):
+        msg = f"max_attempts must be an int >= 1 or None, got {value!r}"
+        raise ValueError(msg)
+
+
+@attrs.frozen
+class RetryHint:
+    """What a failure says about retrying it: wait this long, try at most so often, or skip.
+
+    Attributes:
+        retry_after_ms: The wait the server (or the producer of the error) asked for.
+        max_attempts: An upper bound on attempts for this failure.
+        skip_retry: ``True`` when the failure must not be retried at all.
+        reason: Why, for logs and reports.
+
+    .. versionadded:: 0.1.0
+    """
+
+    retry_after_ms: int | None = attrs.field(default=None, validator=_check_retry_after_ms)
+    max_attempts: int | None = attrs.field(default=None, validator=_check_max_attempts)
+    skip_retry: bool = False
+    reason: str | None = None
+
+    @classmethod
+    def from_retry_after_seconds(cls, seconds: float, reason: str | None = None) -> RetryHint:
+        """Build a hint from a ``Retry-After`` value in seconds.
+
+        Raises:
+            ValueError: When ``seconds`` is negative, NaN or infinite.
+        """
+        return cls(retry_after_ms=_nonnegative_ms(seconds, "seconds"), reason=reason)
+
+    @classmethod
+    def from_duration(cls, duration: timedelta | float, reason: str | None = None) -> RetryHint:
+        """Build a hint from a :class:`~datetime.timedelta` or a number of seconds.
+
+        Raises:
+            ValueError: When the duration is negative, NaN or infinite.
+        """
+        seconds = duration if isinstance(duration, int | float) else duration.total_seconds()
+        return cls(retry_after_ms=_nonnegative_ms(seconds, "duration"), reason=reason)
+
+    @classmethod
+    def skip(cls, reason: str) -> RetryHint:
+        """Build a hint that forbids retrying, saying why."""
+        return cls(skip_retry=True, reason=reason)
+
+    @classmethod
+    def with_max_attempts(cls, n: int, reason: str | None = None) -> RetryHint:
+        """Build a hint that limits the number of attempts to ``n``.
+
+        Raises:
+            ValueError: When ``n`` is not an int >= 1.
+        """
+        return cls(max_attempts=n, reason=reason)
+
+    @property
+    def retry_after(self) -> timedelta | None:
+        """The requested wait as a :class:`~datetime.timedelta`, or ``None``."""
+        if self.retry_after_ms is None:
+            return None
+        from datetime import timedelta
+
+        return timedelta(milliseconds=self.retry_after_ms)
+
+
+class _Namespace:
+    """Lets type checkers see ``SpiceError.<Name>`` as the classes defined below.
+
+    The aliases live on a plain base class so that attrs, and the checkers that model
+    attrs classes, do not take them for fields. At run time the real classes are set
+    as attributes of :class:`SpiceError` once they exist.
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        AgentError: TypeAlias = "_AgentError"
+        CommError: TypeAlias = "_CommError"
+        ExecutionError: TypeAlias = "_ExecutionError"
+        ToolError: TypeAlias = "_ToolError"
+        ToolLookupError: TypeAlias = "_ToolLookupError"
+        ConfigurationError: TypeAlias = "_ConfigurationError"
+        ValidationError: TypeAlias = "_ValidationError"
+        NetworkError: TypeAlias = "_NetworkError"
+        TimeoutError: TypeAlias = "_TimeoutError"
+        AuthenticationError: TypeAlias = "_AuthenticationError"
+        RateLimitError: TypeAlias = "_RateLimitError"
+        SerializationError: TypeAlias = "_SerializationError"
+        CheckpointError: TypeAlias = "_CheckpointError"
+        RoutingError: TypeAlias = "_RoutingError"
+        RetryableError: TypeAlias = "_RetryableError"
+        UnknownError: TypeAlias = "_UnknownError"
+
+
+def _restore(cls: type[SpiceError], state: tuple[object, ...]) -> SpiceError:
+    """Rebuild an error from :meth:`SpiceError.__reduce__` state, bypassing ``__init__``."""
+    error = _new(cls)
+    for name, value in zip(_FIELD_NAMES[cls], state, strict=True):
+        object.__setattr__(error, name, value)
+    object.__setattr__(error, "context", MappingProxyType(dict(error.context)))
+    return error
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class SpiceError(_Namespace):
+    """Base of the sealed error hierarchy. Use one of its 16 types.
+
+    Every error has a ``message`` (the one positional argument), a per-type ``code``,
+    an optional ``cause`` (the exception behind it), a read-only ``context`` of
+    debugging facts and a ``timestamp`` in epoch milliseconds.
+
+    Equality compares the type, message, typed fields and context; ``cause`` and
+    ``timestamp`` are left out. The hash covers the type and message only, so errors
+    holding unhashable context values still hash.
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: ClassVar[str] = "SPICE_ERROR"
+
+    message: str
+    cause: BaseException | None = attrs.field(default=None, kw_only=True, eq=False)
+    context: Mapping[str, Any] = attrs.field(default=_EMPTY, kw_only=True)
+    timestamp: int = attrs.field(
+        factory=lambda: _now_ns() // 1_000_000,
+        kw_only=True,
+        eq=False,
+    )
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        # attrs rebuilds each slotted class, so this runs twice per type, both times here.
+        if cls.__module__ != __name__:
+            msg = (
+                f"SpiceError is sealed: {cls.__qualname__} cannot subclass "
+                f"{cls.__mro__[1].__qualname__}. Use one of its 16 types and put what "
+                f"is specific to your case in `context` (see `with_context`)."
+            )
+            raise TypeError(msg)
+        super().__init_subclass__(**kwargs)
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.message))
+
+    def __str__(self) -> str:
+        return f"{self.code}: {redact_text(self.message)}"
+
+    def __repr__(self) -> str:
+        parts = [repr(redact_text(self.message))]
+        parts.extend(f"{name}={self._shown(name)!r}" for name in _OWN_FIELDS[type(self)])
+        if self.context:
+            parts.append(f"context={redact_mapping(self.context)!r}")
+        if self.cause is not None:
+            parts.append(f"cause={type(self.cause).__qualname__}")
+        return f"{type(self).__qualname__}({', '.join(parts)})"
+
+    def _shown(self, name: str) -> object:
+        """A field's value as it may be shown: secrets masked, URLs redacted."""
+        value: object = getattr(self, name)
+        if name == "endpoint" and isinstance(value, str):
+            return redact_url(value)
+        if isinstance(value, str):
+            return redact_text(value)
+        return value
+
+    def __reduce__(self) -> tuple[Callable[..., SpiceError], tuple[object, ...]]:
+        # The read-only proxy does not pickle; its dict does (`_restore` wraps it again).
+        state = (
+            self.message,
+            self.cause,
+            dict(self.context),
+            self.timestamp,
+            *[getattr(self, name) for name in _OWN_FIELDS[type(self)]],
+        )
+        return _restore, (type(self), state)
+
+    def with_context(self, mapping: Mapping[str, object] | None = None, /, **pairs: object) -> Self:
+        """Return a copy of this error whose context also holds the given pairs.
+
+        New keys win over old ones; the type, fields and ``timestamp`` are kept.
+
+        >>> error = SpiceError.network_error("Upstream failed", 503)
+        >>> error.with_context(retry_count=3).with_context({"x-request-id": "abc"}).context
+        mappingproxy({'retry_count': 3, 'x-request-id': 'abc'})
+
+        .. versionadded:: 0.1.0
+        """
+        if mapping is None:
+            merged = {**self.context, **pairs}
+        else:
+            merged = {**self.context, **mapping, **pairs}
+        evolved: Self = _EVOLVE_CONTEXT[type(self)](self, MappingProxyType(merged))
+        return evolved
+
+    def to_exception(self) -> SpiceException:
+        """Wrap this error in a :class:`SpiceException`, ready to ``raise``.
+
+        .. versionadded:: 0.1.0
+        """
+        return SpiceException(self)
+
+    # -- factories, in the Kotlin framework's argument order ---------------------------
+
+    @staticmethod
+    def agent_error(
+        message: str,
+        agent_id: str | None = None,
+        cause: BaseException | None = None,
+    ) -> AgentError:
+        """Build an :class:`AgentError`."""
+        return AgentError(message, agent_id=agent_id, cause=cause)
+
+    @staticmethod
+    def comm_error(
+        message: str,
+        comm: object = None,
+        cause: BaseException | None = None,
+    ) -> CommError:
+        """Build a :class:`CommError`."""
+        return CommError(message, comm=comm, cause=cause)
+
+    @staticmethod
+    def execution_error(
+        message: str,
+        graph_id: str | None = None,
+        node_id: str | None = None,
+        cause: BaseException | None = None,
+    ) -> ExecutionError:
+        """Build an :class:`ExecutionError`."""
+        return ExecutionError(message, graph_id=graph_id, node_id=node_id, cause=cause)
+
+    @staticmethod
+    def tool_error(
+        message: str,
+        tool_name: str,
+        cause: BaseException | None = None,
+    ) -> ToolError:
+        """Build a :class:`ToolError`."""
+        return ToolError(message, tool_name=tool_name, cause=cause)
+
+    @staticmethod
+    def tool_lookup_error(
+        message: str,
+        tool_name: str | None = None,
+        namespace: str | None = None,
+        available_tools: Iterable[str] = (),
+        cause: BaseException | None = None,
+    ) -> ToolLookupError:
+        """Build a :class:`ToolLookupError`."""
+        return ToolLookupError(
+            message,
+            tool_name=tool_name,
+            namespace=namespace,
+            available_tools=tuple(available_tools),
+            cause=cause,
+        )
+
+    @staticmethod
+    def config_error(
+        message: str,
+        field: str | None = None,
+        cause: BaseException | None = None,
+    ) -> ConfigurationError:
+        """Build a :class:`ConfigurationError`."""
+        return ConfigurationError(message, field=field, cause=cause)
+
+    @staticmethod
+    def validation_error(
+        message: str,
+        field: str | None = None,
+        expected_type: str | None = None,
+        actual_value: object = None,
+    ) -> ValidationError:
+        """Build a :class:`ValidationError`."""
+        return ValidationError(
+            message,
+            field=field,
+            expected_type=expected_type,
+            actual_value=actual_value,
+        )
+
+    @staticmethod
+    def network_error(
+        message: str,
+        status_code: int | None = None,
+        endpoint: str | None = None,
+        cause: BaseException | None = None,
+    ) -> NetworkError:
+        """Build a :class:`NetworkError`."""
+        return NetworkError(message, status_code=status_code, endpoint=endpoint, cause=cause)
+
+    @staticmethod
+    def timeout_error(
+        message: str,
+        timeout_ms: int | None = None,
+        operation: str | None = None,
+    ) -> TimeoutError:
+        """Build a :class:`TimeoutError` (the library's, not the builtin)."""
+        return TimeoutError(message, timeout_ms=timeout_ms, operation=operation)
+
+    @staticmethod
+    def auth_error(
+        message: str,
+        provider: str | None = None,
+        cause: BaseException | None = None,
+    ) -> AuthenticationError:
+        """Build an :class:`AuthenticationError`."""
+        return AuthenticationError(message, provider=provider, cause=cause)
+
+    @staticmethod
+    def rate_limit_error(
+        message: str,
+        retry_after_ms: int | None = None,
+        limit_type: str | None = None,
+    ) -> RateLimitError:
+        """Build a :class:`RateLimitError`."""
+        return RateLimitError(message, retry_after_ms=retry_after_ms, limit_type=limit_type)
+
+    @staticmethod
+    def serialization_error(
+        message: str,
+        format: str | None = None,  # noqa: A002 -- the field's name in the contract
+        cause: BaseException | None = None,
+    ) -> SerializationError:
+        """Build a :class:`SerializationError`."""
+        return SerializationError(message, format=format, cause=cause)
+
+    @staticmethod
+    def checkpoint_error(
+        message: str,
+        checkpoint_id: str | None = None,
+        cause: BaseException | None = None,
+    ) -> CheckpointError:
+        """Build a :class:`CheckpointError`."""
+        return CheckpointError(message, checkpoint_id=checkpoint_id, cause=cause)
+
+    @staticmethod
+    def routing_error(  # noqa: PLR0913, PLR0917 -- mirrors the Kotlin factory's parameters
+        message: str,
+        engine_id: str | None = None,
+        result_id: str | None = None,
+        node_id: str | None = None,
+        available_targets: Iterable[str] = (),
+        cause: BaseException | None = None,
+    ) -> RoutingError:
+        """Build a :class:`RoutingError`."""
+        return RoutingError(
+            message,
+            engine_id=engine_id,
+            result_id=result_id,
+            node_id=node_id,
+            available_targets=tuple(available_targets),
+            cause=cause,
+        )
+
+    @staticmethod
+    def retryable_error(
+        message: str,
+        status_code: int | None = None,
+        error_code: str | None = None,
+        retry_hint: RetryHint | None = None,
+        cause: BaseException | None = None,
+    ) -> RetryableError:
+        """Build a :class:`RetryableError`."""
+        return RetryableError(
+            message,
+            status_code=status_code,
+            error_code=error_code,
+            retry_hint=retry_hint,
+            cause=cause,
+        )
+
+    @staticmethod
+    def retryable_http_error(
+        status_code: int,
+        message: str,
+        retry_after_seconds: float | None = None,
+        cause: BaseException | None = None,
+    ) -> RetryableError:
+        """Build a :class:`RetryableError` for an HTTP answer, with its ``Retry-After``.
+
+        Raises:
+            ValueError: When ``retry_after_seconds`` is negative, NaN or infinite.
+        """
+        hint = None
+        if retry_after_seconds is not None:
+            hint = RetryHint.from_retry_after_seconds(
+                retry_after_seconds,
+                reason=f"HTTP {status_code} Retry-After",
+            )
+        return RetryableError(
+            message,
+            status_code=status_code,
+            retry_hint=hint,
+            cause=cause,
+            context={"status_code": status_code},
+        )
+
+    @staticmethod
+    def unknown_error(message: str, cause: BaseException | None = None) -> UnknownError:
+        """Build an :class:`UnknownError`."""
+        return UnknownError(message, cause=cause)
+
+    @staticmethod
+    def from_exception(exc: BaseException) -> AnySpiceError:
+        """Map any exception to the error that describes it; never raises.
+
+        The same as :func:`spice_errors.from_exception`.
+        """
+        from spice_errors.mapping import from_exception
+
+        return from_exception(exc)
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class AgentError(SpiceError):
+    """An agent failed to process a communication, to start, or is in a bad state."""
+
+    code: ClassVar[str] = "AGENT_ERROR"
+    agent_id: str | None = attrs.field(default=None, kw_only=True)
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class CommError(SpiceError):
+    """A communication was malformed, could not be routed or was not delivered."""
+
+    code: ClassVar[str] = "COMM_ERROR"
+    comm: object = attrs.field(default=None, kw_only=True)
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class ExecutionError(SpiceError):
+    """Running a graph or one of its nodes failed; also what exhausted retries return."""
+
+    code: ClassVar[str] = "EXECUTION_ERROR"
+    graph_id: str | None = attrs.field(default=None, kw_only=True)
+    node_id: str | None = attrs.field(default=None, kw_only=True)
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class ToolError(SpiceError):
+    """A tool ran and failed."""
+
+    code: ClassVar[str] = "TOOL_ERROR"
+    tool_name: str = attrs.field(kw_only=True)
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class ToolLookupError(SpiceError):
+    """A tool was asked for by name and not found."""
+
+    code: ClassVar[str] = "TOOL_LOOKUP_ERROR"
+    tool_name: str | None = attrs.field(default=None, kw_only=True)
+    namespace: str | None = attrs.field(default=None, kw_only=True)
+    available_tools: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+
+    def detailed_message(self) -> str:
+        """The message followed by at most 10 of the available tools' names.
+
+        >>> SpiceError.tool_lookup_error(
+        ...     "No tool 'add'", "add", None, ["sum", "mul"]
+        ... ).detailed_message()
+        "No tool 'add'. Available tools: sum, mul"
+        """
+        return _name_list(self.message, "tools", self.available_tools)
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class ConfigurationError(SpiceError):
+    """Configuration is missing or invalid; also a missing optional dependency."""
+
+    code: ClassVar[str] = "CONFIG_ERROR"
+    field: str | None = attrs.field(default=None, kw_only=True)
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class ValidationError(SpiceError):
+    """Input did not match what was expected. An HTTP 400 or 422."""
+
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    field: str | None = attrs.field(default=None, kw_only=True)
+    expected_type: str | None = attrs.field(default=None, kw_only=True)
+    actual_value: object = attrs.field(default=None, kw_only=True)
+
+    def _shown(self, name: str) -> object:
+        if name == "actual_value" and (
+            is_secret_key(self.field) or is_secret_key(self.expected_type)
+        ):
+            return "***"
+        return super()._shown(name)
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class NetworkError(SpiceError):
+    """A request failed on the way (DNS, connect, TLS, read) or the server answered an error."""
+
+    code: ClassVar[str] = "NETWORK_ERROR"
+    status_code: int | None = attrs.field(default=None, kw_only=True)
+    endpoint: str | None = attrs.field(default=None, kw_only=True)
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class TimeoutError(SpiceError):  # noqa: A001 -- the contract's name; left out of `__all__` of the package
+    """An operation did not finish in time."""
+
+    code: ClassVar[str] = "TIMEOUT_ERROR"
+    timeout_ms: int | None = attrs.field(default=None, kw_only=True)
+    operation: str | None = attrs.field(default=None, kw_only=True)
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class AuthenticationError(SpiceError):
+    """Credentials are missing, invalid, expired or lack a permission (HTTP 401, 403)."""
+
+    code: ClassVar[str] = "AUTH_ERROR"
+    provider: str | None = attrs.field(default=None, kw_only=True)
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class RateLimitError(SpiceError):
+    """Too many requests (HTTP 429); ``retry_after_ms`` says how long to wait."""
+
+    code: ClassVar[str] = "RATE_LIMIT_ERROR"
+    retry_after_ms: int | None = attrs.field(default=None, kw_only=True)
+    limit_type: str | None = attrs.field(default=None, kw_only=True)
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class SerializationError(SpiceError):
+    """Data could not be encoded or decoded; ``format`` names the format."""
+
+    code: ClassVar[str] = "SERIALIZATION_ERROR"
+    format: str | None = attrs.field(default=None, kw_only=True)
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class CheckpointError(SpiceError):
+    """A checkpoint could not be saved or restored."""
+
+    code: ClassVar[str] = "CHECKPOINT_ERROR"
+    checkpoint_id: str | None = attrs.field(default=None, kw_only=True)
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class RoutingError(SpiceError):
+    """A result could not be routed to a target."""
+
+    code: ClassVar[str] = "ROUTING_ERROR"
+    engine_id: str | None = attrs.field(default=None, kw_only=True)
+    result_id: str | None = attrs.field(default=None, kw_only=True)
+    node_id: str | None = attrs.field(default=None, kw_only=True)
+    available_targets: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+
+    def detailed_message(self) -> str:
+        """The message followed by at most 10 of the available targets' names."""
+        return _name_list(self.message, "targets", self.available_targets)
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class RetryableError(SpiceError):
+    """A failure known to be worth retrying, possibly with a :class:`RetryHint`."""
+
+    code: ClassVar[str] = "RETRYABLE_ERROR"
+    status_code: int | None = attrs.field(default=None, kw_only=True)
+    error_code: str | None = attrs.field(default=None, kw_only=True)
+    retry_hint: RetryHint | None = attrs.field(default=None, kw_only=True)
+
+    def has_retry_after_hint(self) -> bool:
+        """Tell whether the hint asks for a specific wait."""
+        return self.retry_hint is not None and self.retry_hint.retry_after_ms is not None
+
+    def suggested_retry_delay_ms(self) -> int | None:
+        """The wait the hint asks for, in milliseconds, or ``None``."""
+        return None if self.retry_hint is None else self.retry_hint.retry_after_ms
+
+
+@attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
+class UnknownError(SpiceError):
+    """Anything that fits no other type; ``context["exception_type"]`` names its origin."""
+
+    code: ClassVar[str] = "UNKNOWN_ERROR"
+
+
+AnySpiceError: TypeAlias = (
+    AgentError
+    | CommError
+    | ExecutionError
+    | ToolError
+    | ToolLookupError
+    | ConfigurationError
+    | ValidationError
+    | NetworkError
+    | TimeoutError
+    | AuthenticationError
+    | RateLimitError
+    | SerializationError
+    | CheckpointError
+    | RoutingError
+    | RetryableError
+    | UnknownError
+)
+"""The union of the 16 error types: match over it and type checkers prove you covered all."""
+
+_ALL_TYPES: Final[tuple[type[SpiceError], ...]] = (
+    AgentError,
+    CommError,
+    ExecutionError,
+    ToolError,
+    ToolLookupError,
+    ConfigurationError,
+    ValidationError,
+    NetworkError,
+    TimeoutError,
+    AuthenticationError,
+    RateLimitError,
+    SerializationError,
+    CheckpointError,
+    RoutingError,
+    RetryableError,
+    UnknownError,
+)
+
+# Names the `_Namespace` aliases point at, for type checkers only.
+_AgentError = AgentError
+_CommError = CommError
+_ExecutionError = ExecutionError
+_ToolError = ToolError
+_ToolLookupError = ToolLookupError
+_ConfigurationError = ConfigurationError
+_ValidationError = ValidationError
+_NetworkError = NetworkError
+_TimeoutError = TimeoutError
+_AuthenticationError = AuthenticationError
+_RateLimitError = RateLimitError
+_SerializationError = SerializationError
+_CheckpointError = CheckpointError
+_RoutingError = RoutingError
+_RetryableError = RetryableError
+_UnknownError = UnknownError
+
+
+_BASE_FIELDS: Final = ("message", "cause", "context", "timestamp")
+_TUPLE_FIELDS: Final = frozenset({"available_tools", "available_targets"})
+
+
+def _init_source(cls: type[SpiceError], own: tuple[str, ...]) -> str:
+    """Source of a fast ``__init__`` and ``_evolve_context`` for one error type.
+
+    attrs' own ``__init__`` for a frozen class sets each slot through
+    ``object.__setattr__``; calling the slots' descriptors directly, as here, skips a
+    lookup per field. Construction is the library's hottest path (see benchmarks/).
+    """
+    required = {field.name for field in attrs.fields(cls) if field.default is attrs.NOTHING}
+    params = ", ".join(name if name in required else f"{name}=None" for name in own)
+    own_sets = "".join(
+        f"    _set_{name}(self, tuple({name}))\n"
+        if name in _TUPLE_FIELDS
+        else f"    _set_{name}(self, {name})\n"
+        for name in own
+    )
+    copies = "".join(f"    _set_{name}(new, self.{name})\n" for name in own)
+    return (
+        f"def __init__(self, message, *, cause=None, context=None, timestamp=None"
+        f"{', ' if own else ''}{params}):\n"
+        "    _set_message(self, message)\n"
+        "    _set_cause(self, cause)\n"
+        "    _set_context(self, _EMPTY if context is None else _freeze_context(context))\n"
+        "    _set_timestamp(self, _now_ns() // 1_000_000 if timestamp is None else timestamp)\n"
+        f"{own_sets}"
+        "def _evolve_context(self, context):\n"
+        "    new = _new(cls)\n"
+        "    _set_message(new, self.message)\n"
+        "    _set_cause(new, self.cause)\n"
+        "    _set_context(new, context)\n"
+        "    _set_timestamp(new, self.timestamp)\n"
+        f"{copies}"
+        "    return new\n"
+    )
+
+
+def _finish(cls: type[SpiceError]) -> None:
+    """Give an error type its fast constructor, hash and place on :class:`SpiceError`."""
+    names = tuple(field.name for field in attrs.fields(cls))
+    own = names[len(_BASE_FIELDS) :]
+    namespace: dict[str, Any] = {
+        "cls": cls,
+        "_new": _new,
+        "_now_ns": _now_ns,
+        "_EMPTY": _EMPTY,
+        "_freeze_context": _freeze_context,
+    }
+    namespace.update({f"_set_{name}": getattr(cls, name).__set__ for name in names})
+    exec(_init_source(cls, own), namespace)  # noqa: S102 -- source built above from field names only
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = __name__
+    for name, value in {"__init__": init, "__hash__": SpiceError.__hash__}.items():
+        setattr(cls, name, value)
+    setattr(SpiceError, cls.__name__, cls)
+    _FIELD_NAMES[cls] = names
+    _OWN_FIELDS[cls] = own
+    _EVOLVE_CONTEXT[cls] = namespace["_evolve_context"]
+
+
+def _abstract_init(_self: SpiceError, *_args: object, **_kwargs: object) -> None:
+    msg = (
+        "SpiceError is the sealed base of the error hierarchy and is never built "
+        "itself; build one of its 16 types, e.g. SpiceError.unknown_error(message)."
+    )
+    raise TypeError(msg)
+
+
+def _finish_all() -> None:
+    setattr(SpiceError, "__init__", _abstract_init)  # noqa: B010 -- mypy forbids assigning to a method
+    for cls in _ALL_TYPES:
+        _finish(cls)
+
+
+_finish_all()
+
+
+class SpiceException(Exception):  # noqa: N818 -- the contract's name, as in the Kotlin framework
+    """An exception that carries a :class:`SpiceError`, for code that must ``raise``.
+
+    ``str()`` is the error's message, ``__cause__`` is the error's cause, and a note
+    (PEP 678) carries the code and the redacted context, so an uncaught one prints
+    them in its traceback. It is never an :class:`OSError`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    error: AnySpiceError
+    """The error this exception carries."""
+
+    def __init__(self, error: SpiceError) -> None:
+        super().__init__(error.message)
+        # The hierarchy is sealed, so every SpiceError is one of the 16 types.
+        self.error = cast("AnySpiceError", error)
+        if error.cause is not None:
+            self.__cause__ = error.cause
+        note = f"spice_errors: {error.code}"
+        if error.context:
+            note = f"{note} context={redact_mapping(error.context)!r}"
+        self.add_note(note)
+
+    @property
+    def code(self) -> str:
+        """The carried error's code."""
+        return self.error.code
+
+    @property
+    def context(self) -> Mapping[str, Any]:
+        """The carried error's context."""
+        return self.error.context
+
+    def __reduce__(self) -> tuple[type[SpiceException], tuple[SpiceError]]:
+        return type(self), (self.error,)

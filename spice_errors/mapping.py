@@ -1,0 +1,343 @@
+"""From exceptions to errors: :func:`from_exception` and the user's mapping registry.
+
+The built-in table, first match wins::
+
+    SpiceException                  its .error, unchanged
+    BaseExceptionGroup              the error of its first leaf, with group_size and group_codes
+    builtin TimeoutError            TimeoutError
+    socket.gaierror                 NetworkError "Unknown host: ...", phase="connect"
+    ssl.SSLError                    NetworkError, tls=True
+    ConnectionRefusedError          NetworkError, phase="connect"
+    other ConnectionError           NetworkError, phase="read"
+    JSON/pickle/Unicode/TOML errors SerializationError with format
+    ValueError, TypeError           ValidationError
+    ImportError                     ConfigurationError
+    anything else                   UnknownError, exception_type
+
+Rows registered with :func:`register_exception_mapping` come before the table (after
+the ``SpiceException`` row), the most specific registered type winning.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any, Final, TypeAlias, TypeVar, cast
+
+from spice_errors._redact import redact_text
+from spice_errors.errors import (
+    AnySpiceError,
+    ConfigurationError,
+    NetworkError,
+    SerializationError,
+    SpiceError,
+    SpiceException,
+    UnknownError,
+    ValidationError,
+)
+from spice_errors.errors import (
+    TimeoutError as SpiceTimeoutError,
+)
+
+__all__ = [
+    "from_exception",
+    "register_exception_mapping",
+    "unregister_exception_mapping",
+]
+
+ExcT = TypeVar("ExcT", bound=BaseException)
+# What a user registers; its return value is checked, not trusted.
+_Mapper: TypeAlias = Callable[[Any], object]
+_Row: TypeAlias = Callable[[BaseException], AnySpiceError]
+
+# Leaves collected from a group before the rest are only counted.
+_MAX_GROUP_LEAVES: Final = 10_000
+_CACHE_LIMIT: Final = 1024
+
+
+def _safe_str(exc: BaseException) -> str:
+    """``str(exc)`` for any exception, even one whose ``__str__`` raises."""
+    try:
+        text = str(exc)
+    except Exception:  # noqa: BLE001 -- a broken __str__ must not break error mapping
+        return f"<unprintable {type(exc).__qualname__}>"
+    return redact_text(text)
+
+
+def _message(exc: BaseException, default: str) -> str:
+    return _safe_str(exc) or default
+
+
+def _type_name(exc: object) -> str:
+    """The exception's class, qualified by its module unless it is a builtin."""
+    cls = type(exc)
+    try:
+        module, name = str(cls.__module__), str(cls.__qualname__)
+    except Exception:  # noqa: BLE001 -- a class may define these as anything at all
+        return cls.__name__
+    return name if module == "builtins" else f"{module}.{name}"
+
+
+def _timeout(exc: BaseException) -> AnySpiceError:
+    return SpiceTimeoutError(_message(exc, "Operation timed out"), cause=exc)
+
+
+def _unknown_host(exc: BaseException) -> AnySpiceError:
+    detail = _message(exc, "name resolution failed")
+    return NetworkError(f"Unknown host: {detail}", cause=exc, context={"phase": "connect"})
+
+
+def _tls(exc: BaseException) -> AnySpiceError:
+    return NetworkError(
+        _message(exc, "TLS handshake failed"),
+        cause=exc,
+        context={"phase": "connect", "tls": True},
+    )
+
+
+def _refused(exc: BaseException) -> AnySpiceError:
+    return NetworkError(
+        _message(exc, "Connection refused"), cause=exc, context={"phase": "connect"}
+    )
+
+
+def _connection(exc: BaseException) -> AnySpiceError:
+    return NetworkError(_message(exc, "Connection failed"), cause=exc, context={"phase": "read"})
+
+
+def _serialization(format_name: str) -> _Row:
+    def row(exc: BaseException) -> AnySpiceError:
+        return SerializationError(
+            _message(exc, f"Invalid {format_name} data"),
+            format=format_name,
+            cause=exc,
+        )
+
+    return row
+
+
+def _unicode(exc: BaseException) -> AnySpiceError:
+    encoding = getattr(exc, "encoding", None)
+    format_name = encoding if isinstance(encoding, str) and encoding else "text"
+    return SerializationError(_message(exc, "Invalid text"), format=format_name, cause=exc)
+
+
+def _validation(exc: BaseException) -> AnySpiceError:
+    return ValidationError(_message(exc, type(exc).__name__), cause=exc)
+
+
+def _configuration(exc: BaseException) -> AnySpiceError:
+    module = getattr(exc, "name", None)
+    context = {"module": module} if isinstance(module, str) else {}
+    return ConfigurationError(_message(exc, "Import failed"), cause=exc, context=context)
+
+
+def _unknown(exc: BaseException) -> AnySpiceError:
+    return UnknownError(
+        _message(exc, type(exc).__name__),
+        cause=exc,
+        context={"exception_type": _type_name(exc)},
+    )
+
+
+def _loaded_class(module: str, name: str) -> type[BaseException] | None:
+    """A class from a module only if that module is already imported.
+
+    An exception of a module's class cannot exist before its module is imported, so
+    the table never imports ``ssl``, ``pickle`` or ``tomllib`` just to test for theirs,
+    and ``import spice_errors`` stays cheap.
+    """
+    found = getattr(sys.modules.get(module), name, None)
+    return found if isinstance(found, type) and issubclass(found, BaseException) else None
+
+
+# The built-in table, in order; each row names its class by module and name.
+_TABLE: Final[tuple[tuple[str, str, _Row], ...]] = (
+    ("builtins", "TimeoutError", _timeout),
+    ("socket", "gaierror", _unknown_host),
+    ("ssl", "SSLError", _tls),
+    ("builtins", "ConnectionRefusedError", _refused),
+    ("builtins", "ConnectionError", _connection),
+    ("json", "JSONDecodeError", _serialization("json")),
+    ("pickle", "UnpicklingError", _serialization("pickle")),
+    ("builtins", "UnicodeError", _unicode),
+    ("tomllib", "TOMLDecodeError", _serialization("toml")),
+    ("builtins", "ValueError", _validation),
+    ("builtins", "TypeError", _validation),
+    ("builtins", "ImportError", _configuration),
+)
+
+
+def _builtin_row(cls: type[BaseException]) -> _Row:
+    """The first row of the built-in table that handles ``cls``."""
+    for module, name, row in _TABLE:
+        base = _loaded_class(module, name)
+        if base is not None and issubclass(cls, base):
+            return row
+    return _unknown
+
+
+_lock = threading.Lock()
+_registry: dict[type[BaseException], _Mapper] = {}
+# type -> (registered mapper or None, built-in row); rebuilt lazily after registration.
+_dispatch: dict[type, tuple[_Mapper | None, _Row]] = {}
+
+
+def _resolve(cls: type[BaseException]) -> tuple[_Mapper | None, _Row]:
+    found = _dispatch.get(cls)
+    if found is None:
+        registry = _registry
+        mapper = next((registry[base] for base in cls.__mro__ if base in registry), None)
+        found = (mapper, _builtin_row(cls))
+        if len(_dispatch) >= _CACHE_LIMIT:
+            _dispatch.clear()
+        _dispatch[cls] = found
+    return found
+
+
+def _is_exception_class(value: object) -> bool:
+    return isinstance(value, type) and issubclass(value, BaseException)
+
+
+def _is_callable(value: object) -> bool:
+    return callable(value)
+
+
+def register_exception_mapping(exc_type: type[ExcT], mapper: Callable[[ExcT], SpiceError]) -> None:
+    """Map exceptions of ``exc_type`` (and its subclasses) with ``mapper``.
+
+    Registered mappings come before the built-in table; when several registered types
+    are in an exception's MRO, the most specific wins. A mapper that raises, or returns
+    something other than a :class:`SpiceError`, falls back to the built-in table with
+    the failure named in context ``mapper_error``. Registering a type again replaces
+    its mapper.
+
+    >>> class QuotaExceeded(Exception): ...
+    >>> register_exception_mapping(
+    ...     QuotaExceeded, lambda exc: SpiceError.rate_limit_error(str(exc), 60_000)
+    ... )
+    >>> from_exception(QuotaExceeded("daily quota used up")).retry_after_ms
+    60000
+    >>> unregister_exception_mapping(QuotaExceeded)
+    True
+
+    Raises:
+        TypeError: When ``exc_type`` is not an exception class or ``mapper`` is not callable.
+        ValueError: For :class:`SpiceException`, which always maps to its own error.
+
+    .. versionadded:: 0.1.0
+    """
+    if not _is_exception_class(exc_type):
+        msg = f"exc_type must be an exception class, got {exc_type!r}"
+        raise TypeError(msg)
+    if issubclass(exc_type, SpiceException):
+        msg = "SpiceException always maps to the error it carries; it cannot be remapped"
+        raise ValueError(msg)  # noqa: TRY004 -- the class is right, the choice is not allowed
+    if not _is_callable(mapper):
+        msg = f"mapper must be callable, got {type(mapper).__name__}"
+        raise TypeError(msg)
+    with _lock:
+        global _registry  # noqa: PLW0603 -- copy-on-write, so readers never see a half-made dict
+        _registry = {**_registry, exc_type: mapper}
+        _dispatch.clear()
+
+
+def unregister_exception_mapping(exc_type: type[BaseException]) -> bool:
+    """Remove the mapping registered for exactly ``exc_type``.
+
+    Returns:
+        Whether a mapping was registered for it.
+
+    .. versionadded:: 0.1.0
+    """
+    with _lock:
+        global _registry  # noqa: PLW0603 -- copy-on-write, as in register_exception_mapping
+        if exc_type not in _registry:
+            return False
+        _registry = {cls: mapper for cls, mapper in _registry.items() if cls is not exc_type}
+        _dispatch.clear()
+        return True
+
+
+def _run_mapper(mapper: _Mapper, exc: BaseException, row: _Row) -> AnySpiceError:
+    try:
+        mapped: object = mapper(exc)
+    except Exception as failure:  # noqa: BLE001 -- a user's mapper must not break mapping
+        problem = f"{type(failure).__qualname__}: {_safe_str(failure)}"
+    else:
+        if isinstance(mapped, SpiceError):
+            return cast("AnySpiceError", mapped)
+        problem = f"TypeError: mapper returned {type(mapped).__qualname__}, not a SpiceError"
+    return row(exc).with_context(mapper_error=problem)
+
+
+def _leaves(group: BaseExceptionGroup[BaseException]) -> tuple[list[BaseException], int]:
+    """The group's leaf exceptions, depth first, and how many there are in all."""
+    leaves: list[BaseException] = []
+    count = 0
+    pending: list[BaseException] = [group]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, BaseExceptionGroup):
+            nested = cast("BaseExceptionGroup[BaseException]", current).exceptions
+            pending.extend(reversed(nested))
+        else:
+            count += 1
+            if len(leaves) < _MAX_GROUP_LEAVES:
+                leaves.append(current)
+    return leaves, count
+
+
+def _from_group(group: BaseExceptionGroup[BaseException]) -> AnySpiceError:
+    leaves, count = _leaves(group)
+    if not leaves:
+        return _unknown(group)
+    errors = [_map(leaf) for leaf in leaves]
+    return errors[0].with_context(group_size=count, group_codes=[error.code for error in errors])
+
+
+def _map(exc: BaseException) -> AnySpiceError:
+    if isinstance(exc, SpiceException):
+        return exc.error
+    if isinstance(exc, BaseExceptionGroup):
+        return _from_group(exc)  # pyright: ignore[reportUnknownArgumentType]
+    mapper, row = _resolve(type(exc))
+    if mapper is None:
+        return row(exc)
+    return _run_mapper(mapper, exc, row)
+
+
+def from_exception(exc: BaseException) -> AnySpiceError:
+    """Map any exception to the :class:`SpiceError` that describes it. Never raises.
+
+    The original exception is kept as the error's ``cause``.
+
+    >>> error = from_exception(ValueError("age must be positive"))
+    >>> error
+    ValidationError('age must be positive', field=None, ..., cause=ValueError)
+    >>> error.cause
+    ValueError('age must be positive')
+    >>> from_exception(ConnectionRefusedError(111, "Connection refused")).context["phase"]
+    'connect'
+
+    Args:
+        exc: Any exception, however broken.
+
+    Returns:
+        The matching error; see the module's table.
+
+    .. versionadded:: 0.1.0
+    """
+    try:
+        return _map(exc)
+    except Exception as failure:  # noqa: BLE001 -- the contract: never raise
+        return UnknownError(
+            f"<unmappable {_type_name(exc)}>",
+            cause=exc,
+            context={"exception_type": _type_name(exc), "mapper_error": type(failure).__qualname__},
+        )
