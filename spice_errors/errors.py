@@ -766,7 +766,10 @@ def _init_source(cls: type[SpiceError], own: tuple[str, ...]) -> str:
     lookup per field. Construction is the library's hottest path (see benchmarks/).
     """
     required = {field.name for field in attrs.fields(cls) if field.default is attrs.NOTHING}
-    params = ", ".join(name if name in required else f"{name}=None" for name in own)
+    params = ", ".join(
+        name if name in required else f"{name}={'()' if name in _TUPLE_FIELDS else 'None'}"
+        for name in own
+    )
     own_sets = "".join(
         f"    _set_{name}(self, tuple({name}))\n"
         if name in _TUPLE_FIELDS
@@ -805,7 +808,9 @@ def _finish(cls: type[SpiceError]) -> None:
         "_freeze_context": _freeze_context,
     }
     namespace.update({f"_set_{name}": getattr(cls, name).__set__ for name in names})
-    exec(_init_source(cls, own), namespace)  # noqa: S102 -- source built above from field names only
+    source = _init_source(cls, own)
+    code = compile(source, f"<spice_errors: {cls.__name__}.__init__>", "exec")
+    exec(code, namespace)  # noqa: S102 -- source built above from field names only
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = __name__

@@ -1,0 +1,169 @@
+"""Command line: ``python -m spice_errors demo``, a tour of the library."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO, assert_never
+
+import spice_errors as se
+
+_BOLD = "\033[1m"
+_DIM = "\033[2m"
+_RESET = "\033[0m"
+
+
+class _Printer:
+    """Writes the tour's sections, in colour only when that can be seen."""
+
+    def __init__(self, stream: TextIO, *, color: bool) -> None:
+        self._stream = stream
+        self._color = color
+
+    def heading(self, text: str) -> None:
+        line = f"== {text} =="
+        self._stream.write(f"\n{_BOLD}{line}{_RESET}\n" if self._color else f"\n{line}\n")
+
+    def line(self, text: str = "") -> None:
+        self._stream.write(f"{text}\n")
+
+    def code(self, text: str) -> None:
+        self._stream.write(f"{_DIM}>>> {text}{_RESET}\n" if self._color else f">>> {text}\n")
+
+
+def _advice(error: se.AnySpiceError) -> str:
+    """What a caller would do about each kind of error: an exhaustive match."""
+    match error:
+        case se.SpiceError.RateLimitError(retry_after_ms=ms):
+            return f"wait {ms if ms is not None else 1000} ms, then try again"
+        case se.NetworkError(status_code=status) if status is not None and status >= 500:  # noqa: PLR2004
+            return "the server failed: retry with backoff"
+        case se.NetworkError():
+            return "check the request or the connection"
+        case se.AuthenticationError():
+            return "refresh the credentials"
+        case se.ValidationError(field=field):
+            return f"ask the user to fix {field or 'the input'}"
+        case (
+            se.AgentError()
+            | se.CommError()
+            | se.ExecutionError()
+            | se.ToolError()
+            | se.ToolLookupError()
+            | se.ConfigurationError()
+            | se.TimeoutError()
+            | se.SerializationError()
+            | se.CheckpointError()
+            | se.RoutingError()
+            | se.RetryableError()
+            | se.UnknownError()
+        ):
+            return "log it and report it"
+        case _:
+            assert_never(error)
+
+
+def _section_errors(out: _Printer) -> None:
+    out.heading("Errors are values")
+    error = se.SpiceError.network_error("Upstream failed", 503, "/v1/orders")
+    out.code('error = SpiceError.network_error("Upstream failed", 503, "/v1/orders")')
+    out.line(f"str:  {error}")
+    out.line(f"repr: {error!r}")
+    traced = error.with_context(retry_count=2, request_id="req-42")
+    out.code('error.with_context(retry_count=2, request_id="req-42").context')
+    out.line(f"      {dict(traced.context)}  (same type, same timestamp)")
+
+
+def _section_matching(out: _Printer) -> None:
+    out.heading("Matching on the error's type")
+    errors: list[se.AnySpiceError] = [
+        se.SpiceError.rate_limit_error("Too many requests", retry_after_ms=1500),
+        se.SpiceError.network_error("Bad gateway", status_code=502),
+        se.SpiceError.auth_error("Token expired", provider="oauth"),
+        se.SpiceError.validation_error("Invalid email", field="email"),
+        se.SpiceError.tool_error("Calculator crashed", "calculator"),
+    ]
+    for error in errors:
+        out.line(f"{error.code:<18} -> {_advice(error)}")
+
+
+def _section_exceptions(out: _Printer) -> None:
+    out.heading("Exceptions in, errors out")
+    for exc in (
+        ConnectionRefusedError(111, "Connection refused"),
+        TimeoutError("read timed out"),
+        ValueError("age must be positive"),
+        KeyError("missing"),
+    ):
+        error = se.from_exception(exc)
+        out.line(f"{type(exc).__name__:<23} -> {type(error).__name__}: {dict(error.context)}")
+    out.heading("Errors out, exceptions in")
+    raised = se.SpiceError.config_error("API key is required", field="api_key").to_exception()
+    out.code("raise SpiceError.config_error(...).to_exception()")
+    out.line(f"{type(raised).__name__}: {raised}  code={raised.code}  notes={raised.__notes__}")
+
+
+def _section_secrets(out: _Printer) -> None:
+    out.heading("Secrets stay hidden")
+    error = se.SpiceError.auth_error("Key rejected", provider="billing").with_context(
+        api_key="sk-live-0123456789",
+        authorization="Bearer eyJhbGciOi",
+        url="https://admin:hunter2@api.example.com/v1/charges?token=abc123&page=2",
+    )
+    out.line(repr(error))
+    out.line(f"the object still holds the key: {error.context['api_key'] == 'sk-live-0123456789'}")
+
+
+_SECTIONS: tuple[Callable[[_Printer], None], ...] = (
+    _section_errors,
+    _section_matching,
+    _section_exceptions,
+    _section_secrets,
+)
+
+
+def _demo(stream: TextIO, *, color: bool) -> int:
+    out = _Printer(stream, color=color)
+    out.line("spice_errors: typed error values, a tour")
+    for section in _SECTIONS:
+        section(out)
+    out.line()
+    out.line("Done.")
+    return 0
+
+
+def _wants_color(stream: TextIO, *, no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def main(argv: Sequence[str] | None = None, stream: TextIO | None = None) -> int:
+    """Run the command line and return its exit status.
+
+    Args:
+        argv: The arguments, without the program name; ``sys.argv[1:]`` when omitted.
+        stream: Where to write; standard output when omitted.
+
+    .. versionadded:: 0.1.0
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m spice_errors",
+        description="Typed, functional error handling. Example: python -m spice_errors demo",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo",
+        help="a tour of the library, end to end",
+        description="A tour of the library. Example: python -m spice_errors demo --no-color",
+    )
+    demo.add_argument("--no-color", action="store_true", help="never colour the output")
+    args = parser.parse_args(argv)
+    out = sys.stdout if stream is None else stream
+    return _demo(out, color=_wants_color(out, no_color=args.no_color))
+
+
+if __name__ == "__main__":  # pragma: no cover -- exercised through a subprocess in the tests
+    sys.exit(main())
