@@ -277,12 +277,8 @@ def _leaves(group: BaseExceptionGroup[BaseException]) -> tuple[list[BaseExceptio
     leaves: list[BaseException] = []
     count = 0
     pending: list[BaseException] = [group]
-    seen: set[int] = set()
     while pending:
         current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
         if isinstance(current, BaseExceptionGroup):
             nested = cast("BaseExceptionGroup[BaseException]", current).exceptions
             pending.extend(reversed(nested))

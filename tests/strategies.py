@@ -19,7 +19,9 @@ optional_int = st.none() | st.integers(min_value=-(2**40), max_value=2**40)
 context_keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-", min_size=1, max_size=12)
 context_values = st.recursive(
     st.none() | st.booleans() | st.integers() | text,
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(context_keys, children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(context_keys, children, max_size=3)
+    ),
     max_leaves=6,
 )
 contexts = st.dictionaries(context_keys, context_values, max_size=5)
@@ -73,7 +75,7 @@ def _spell(name: str) -> st.SearchStrategy[str]:
             out.append(draw(st.sampled_from(["", "", "", "_", "-", ".", " "])))
         return "".join(out)
 
-    return st.composite(lambda draw: spelled(draw))()
+    return st.composite(spelled)()
 
 
 secret_keys = st.builds(

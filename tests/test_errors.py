@@ -67,6 +67,8 @@ def build(cls: type[SpiceError], message: str = "boom", **kwargs: Any) -> SpiceE
 
 @pytest.mark.parametrize("cls", _ALL_TYPES, ids=lambda cls: cls.__name__)
 class TestEveryType:
+    """What holds for each of the 16 types."""
+
     def test_code_is_the_contracts(self, cls: type[SpiceError]) -> None:
         """Each type has its fixed code, as a class constant and on instances."""
         assert CODES[cls.__name__] == cls.code
@@ -93,7 +95,7 @@ class TestEveryType:
 
     def test_sealed(self, cls: type[SpiceError]) -> None:
         """Subclassing outside the package raises TypeError, naming the way out."""
-        with pytest.raises(TypeError, match="SpiceError is sealed.*with_context"):
+        with pytest.raises(TypeError, match=r"SpiceError is sealed.*with_context"):
             type("Custom", (cls,), {})
 
     def test_defaults(self, cls: type[SpiceError]) -> None:
@@ -135,7 +137,7 @@ class TestEveryType:
         assert isinstance(restored.context, type(error.context))
 
     def test_copies(self, cls: type[SpiceError]) -> None:
-        """copy and deepcopy give equal errors."""
+        """Copy and deepcopy give equal errors."""
         error = build(cls, context={"nested": {"n": 1}})
         assert error == copy.copy(error)
         assert error == copy.deepcopy(error)
@@ -206,6 +208,8 @@ def test_available_names_become_tuples() -> None:
 
 
 class TestWithContext:
+    """with_context: merging context into a copy."""
+
     def test_positional_mapping_and_pairs(self) -> None:
         """A mapping (for keys that are not identifiers) and keyword pairs both work."""
         error = se.AgentError("x").with_context({"x-request-id": "abc"}, retry_count=3)
@@ -224,7 +228,9 @@ class TestWithContext:
         assert {"a": 1} == dict(error.context)
 
     @given(strategies.errors, strategies.contexts, strategies.contexts)
-    def test_merge_laws(self, error: SpiceError, first: dict[str, Any], second: dict[str, Any]) -> None:
+    def test_merge_laws(
+        self, error: SpiceError, first: dict[str, Any], second: dict[str, Any]
+    ) -> None:
         """Merging is dict union, new keys winning; two steps equal one; no pairs is identity."""
         assert error == error.with_context()
         assert {**error.context, **first} == dict(error.with_context(first).context)
@@ -235,10 +241,14 @@ class TestWithContext:
 
 
 class TestFactories:
+    """The static factories on SpiceError."""
+
     def test_positional_order_follows_kotlin(self) -> None:
         """Factories take their arguments in the Kotlin framework's order."""
         cause = OSError("io")
-        assert se.AgentError("m", agent_id="a", cause=cause) == SpiceError.agent_error("m", "a", cause)
+        assert se.AgentError("m", agent_id="a", cause=cause) == SpiceError.agent_error(
+            "m", "a", cause
+        )
         assert se.CommError("m", comm={"to": "b"}) == SpiceError.comm_error("m", {"to": "b"})
         assert se.ExecutionError("m", graph_id="g", node_id="n") == SpiceError.execution_error(
             "m", "g", "n"
@@ -319,14 +329,14 @@ class TestFactories:
 
 
 class TestDetailedMessage:
+    """detailed_message on tool lookup and routing errors."""
+
     def test_lists_at_most_ten_names(self) -> None:
         """Ten names are listed, then how many more there are."""
         names = [f"tool{i}" for i in range(13)]
         error = SpiceError.tool_lookup_error("Tool 'x' not found", "x", None, names)
         expected = (
-            "Tool 'x' not found. Available tools: "
-            + ", ".join(names[:10])
-            + " ... and 3 more"
+            "Tool 'x' not found. Available tools: " + ", ".join(names[:10]) + " ... and 3 more"
         )
         assert expected == error.detailed_message()
 
@@ -334,7 +344,9 @@ class TestDetailedMessage:
         """Ten names need no "more"."""
         names = [str(i) for i in range(10)]
         error = SpiceError.routing_error("No route", available_targets=names)
-        assert "No route. Available targets: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9" == error.detailed_message()
+        assert (
+            "No route. Available targets: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9" == error.detailed_message()
+        )
 
     def test_no_names(self) -> None:
         """With nothing available, the message says so."""
@@ -347,11 +359,13 @@ class TestDetailedMessage:
 
 
 class TestRetryHint:
+    """RetryHint and its constructors."""
+
     def test_constructors(self) -> None:
         """Each constructor fills in what it is named for."""
-        assert se.RetryHint(retry_after_ms=1500, reason="r") == se.RetryHint.from_retry_after_seconds(
-            1.5, "r"
-        )
+        assert se.RetryHint(
+            retry_after_ms=1500, reason="r"
+        ) == se.RetryHint.from_retry_after_seconds(1.5, "r")
         assert se.RetryHint(retry_after_ms=2000) == se.RetryHint.from_duration(timedelta(seconds=2))
         assert se.RetryHint(retry_after_ms=250) == se.RetryHint.from_duration(0.25)
         assert se.RetryHint(skip_retry=True, reason="no") == se.RetryHint.skip("no")
@@ -398,6 +412,8 @@ class TestRetryHint:
 
 
 class TestSpiceException:
+    """SpiceException: an error that can be raised."""
+
     def test_carries_the_error(self) -> None:
         """The exception has the error, its code and context; str is the message."""
         error = se.NetworkError("down", status_code=503, context={"attempt": 2})
@@ -455,8 +471,10 @@ class TestSpiceException:
 
 
 class TestRepr:
+    """What repr and str show, and what they never show."""
+
     def test_shows_fields_context_and_cause_type(self) -> None:
-        """repr shows message, own fields, context and the cause's type."""
+        """Repr shows message, own fields, context and the cause's type."""
         error = se.NetworkError("down", status_code=503, endpoint="/v1", cause=OSError("x"))
         error = error.with_context(attempt=2)
         assert (
@@ -470,7 +488,9 @@ class TestRepr:
 
     def test_endpoint_is_redacted(self) -> None:
         """Userinfo and secret query values never show."""
-        error = se.NetworkError("down", endpoint="https://u:S3cr3t-pw@h.example/a?token=S3cr3t-t&n=1")
+        error = se.NetworkError(
+            "down", endpoint="https://u:S3cr3t-pw@h.example/a?token=S3cr3t-t&n=1"
+        )
         assert "endpoint='https://h.example/a?token=***&n=1'" in repr(error)
         assert "S3cr3t" not in repr(error)
 
@@ -498,7 +518,11 @@ class TestRepr:
     def test_secrets_never_show(self, key: str, secret: str, error: SpiceError) -> None:
         """A secret under any secret-named key, at any depth, is never in repr or str."""
         nested = error.with_context({key: secret, "nested": {key: secret}, "list": [{key: secret}]})
-        for shown in (repr(nested), str(nested), "".join(traceback.format_exception(nested.to_exception()))):
+        for shown in (
+            repr(nested),
+            str(nested),
+            "".join(traceback.format_exception(nested.to_exception())),
+        ):
             assert secret not in shown
         assert secret == nested.context[key]
 

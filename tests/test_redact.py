@@ -60,7 +60,8 @@ def test_non_string_keys_are_not_secret() -> None:
     assert not se.is_secret_key(None)
 
 
-def test_register_secret_names(restore_names: None) -> None:
+@pytest.mark.usefixtures("restore_names")
+def test_register_secret_names() -> None:
     """Registered names are normalized and apply from then on, also to cached keys."""
     assert not se.is_secret_key("X-OTP-Code")
     se.register_secret_names("otp-code")
@@ -69,7 +70,8 @@ def test_register_secret_names(restore_names: None) -> None:
     assert "***" == redact_mapping({"x_otp_code": "123456"})["x_otp_code"]
 
 
-def test_register_rejects_empty_names(restore_names: None) -> None:
+@pytest.mark.usefixtures("restore_names")
+def test_register_rejects_empty_names() -> None:
     """A name with nothing left after normalization would mask everything: rejected."""
     with pytest.raises(ValueError, match="must contain a letter or digit"):
         se.register_secret_names("ok", "-_ ")
@@ -84,6 +86,8 @@ def test_key_cache_is_bounded() -> None:
 
 
 class TestRedactUrl:
+    """redact_url: userinfo and secret query values."""
+
     @pytest.mark.parametrize(
         ("url", "expected"),
         [
@@ -134,6 +138,8 @@ def test_redact_text_finds_urls_in_prose() -> None:
 
 
 class TestRedactMapping:
+    """redact_mapping: secret keys at any depth."""
+
     def test_masks_secret_keys_and_keeps_the_rest(self) -> None:
         """Secret keys are masked; other values are copied."""
         assert {"api_key": MASK, "page": 2} == redact_mapping({"api_key": "abc", "page": 2})

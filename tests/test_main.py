@@ -1,0 +1,100 @@
+"""The command line: the demo runs end to end, in and out of process."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+
+from spice_errors.__main__ import main
+
+SECTIONS = [
+    "== Errors are values ==",
+    "== Matching on the error's type ==",
+    "== Exceptions in, errors out ==",
+    "== Errors out, exceptions in ==",
+    "== Secrets stay hidden ==",
+]
+SECRETS = ["sk-live-0123456789", "eyJhbGciOi", "hunter2", "abc123"]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_demo_as_a_subprocess() -> None:
+    """`python -m spice_errors demo` exits 0, prints every section and no secret."""
+    env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    done = subprocess.run(
+        [sys.executable, "-m", "spice_errors", "demo"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
+    )
+    assert 0 == done.returncode, done.stderr
+    assert "" == done.stderr
+    for heading in SECTIONS:
+        assert heading in done.stdout
+    for secret in SECRETS:
+        assert secret not in done.stdout
+    assert "\033[" not in done.stdout  # a pipe is not a terminal: no colour
+
+
+def test_demo_in_process_shows_each_kind_of_advice() -> None:
+    """The matching section gives the advice its match promises."""
+    out = io.StringIO()
+    assert 0 == main(["demo"], out)
+    text = out.getvalue()
+    assert "RATE_LIMIT_ERROR   -> wait 1500 ms, then try again" in text
+    assert "NETWORK_ERROR      -> the server failed: retry with backoff" in text
+    assert "TOOL_ERROR         -> log it and report it" in text
+    assert "the object still holds the key: True" in text
+
+
+def test_colour_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A terminal gets colour; --no-color and NO_COLOR turn it off."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    coloured = _Terminal()
+    main(["demo"], coloured)
+    assert "\033[1m== Errors are values ==\033[0m" in coloured.getvalue()
+
+    plain = _Terminal()
+    main(["demo", "--no-color"], plain)
+    assert "\033[" not in plain.getvalue()
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    quiet = _Terminal()
+    main(["demo"], quiet)
+    assert "\033[" not in quiet.getvalue()
+
+
+def test_advice_covers_every_branch() -> None:
+    """Each case of the demo's exhaustive match is reachable."""
+    import spice_errors as se
+    from spice_errors.__main__ import _advice
+
+    assert "wait 1000 ms, then try again" == _advice(se.RateLimitError("x"))
+    assert "check the request or the connection" == _advice(se.NetworkError("x", status_code=404))
+    assert "check the request or the connection" == _advice(se.NetworkError("x"))
+    assert "ask the user to fix the input" == _advice(se.ValidationError("x"))
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """No command, or an unknown one, is a usage error with status 2."""
+    with pytest.raises(SystemExit) as caught:
+        main([])
+    assert 2 == caught.value.code
+    assert "COMMAND" in capsys.readouterr().err
+
+
+def test_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    """--help documents the demo with an example."""
+    with pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    assert "python -m spice_errors demo --no-color" in capsys.readouterr().out

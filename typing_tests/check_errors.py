@@ -1,0 +1,115 @@
+"""Type-checked, never run: what mypy and pyright must infer for the error API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import assert_never, assert_type
+
+import spice_errors as se
+from spice_errors import SpiceError
+
+# -- each factory returns its own precise type ------------------------------------------
+assert_type(SpiceError.agent_error("m", "agent"), se.AgentError)
+assert_type(SpiceError.comm_error("m", object()), se.CommError)
+assert_type(SpiceError.execution_error("m", "g", "n"), se.ExecutionError)
+assert_type(SpiceError.tool_error("m", "calculator"), se.ToolError)
+assert_type(SpiceError.tool_lookup_error("m", "t", "ns", ["a"]), se.ToolLookupError)
+assert_type(SpiceError.config_error("m", "field"), se.ConfigurationError)
+assert_type(SpiceError.validation_error("m", "f", "int", 3), se.ValidationError)
+assert_type(SpiceError.network_error("m", 503, "/e"), se.NetworkError)
+assert_type(SpiceError.timeout_error("m", 100, "op"), se.TimeoutError)
+assert_type(SpiceError.auth_error("m", "provider"), se.AuthenticationError)
+assert_type(SpiceError.rate_limit_error("m", 1000, "rpm"), se.RateLimitError)
+assert_type(SpiceError.serialization_error("m", "json"), se.SerializationError)
+assert_type(SpiceError.checkpoint_error("m", "c"), se.CheckpointError)
+assert_type(SpiceError.routing_error("m", "e", "r", "n", ["t"]), se.RoutingError)
+assert_type(SpiceError.retryable_error("m", 503, "E", se.RetryHint()), se.RetryableError)
+assert_type(SpiceError.retryable_http_error(503, "m", 2.0), se.RetryableError)
+assert_type(SpiceError.unknown_error("m"), se.UnknownError)
+
+# -- errors built from outside data are the union ---------------------------------------
+assert_type(se.from_exception(ValueError()), se.AnySpiceError)
+assert_type(SpiceError.from_exception(ValueError()), se.AnySpiceError)
+assert_type(se.SpiceException(se.UnknownError("m")).error, se.AnySpiceError)
+
+# -- with_context gives back the same subtype -------------------------------------------
+assert_type(se.NetworkError("m").with_context(retry_count=3), se.NetworkError)
+assert_type(se.RateLimitError("m").with_context({"x-request-id": "abc"}), se.RateLimitError)
+assert_type(SpiceError.tool_error("m", "t").with_context({"a": 1}, b=2), se.ToolError)
+
+# -- fields have their declared types ---------------------------------------------------
+assert_type(se.NetworkError("m").status_code, int | None)
+assert_type(se.RateLimitError("m").retry_after_ms, int | None)
+assert_type(se.ToolLookupError("m").available_tools, tuple[str, ...])
+assert_type(se.ToolError("m", tool_name="t").tool_name, str)
+assert_type(se.UnknownError("m").code, str)
+assert_type(se.UnknownError("m").timestamp, int)
+assert_type(se.RetryHint.from_duration(timedelta(seconds=1)).retry_after, timedelta | None)
+assert_type(se.RetryableError("m").suggested_retry_delay_ms(), int | None)
+assert_type(se.UnknownError("m").to_exception(), se.SpiceException)
+
+# -- SpiceError.<Name> is the class itself ----------------------------------------------
+error_class: type[se.RateLimitError] = SpiceError.RateLimitError
+typed_as_nested: SpiceError.NetworkError = se.NetworkError("m")
+
+
+def exhaustive(error: se.AnySpiceError) -> str:
+    """Every type handled: both checkers accept assert_never in the last case."""
+    match error:
+        case SpiceError.RateLimitError(retry_after_ms=ms):
+            assert_type(ms, int | None)
+            return "rate"
+        case se.NetworkError(status_code=status):
+            assert_type(status, int | None)
+            return "network"
+        case (
+            se.AgentError()
+            | se.CommError()
+            | se.ExecutionError()
+            | se.ToolError()
+            | se.ToolLookupError()
+            | se.ConfigurationError()
+            | se.ValidationError()
+            | se.TimeoutError()
+            | se.AuthenticationError()
+            | se.SerializationError()
+            | se.CheckpointError()
+            | se.RoutingError()
+            | se.RetryableError()
+            | se.UnknownError()
+        ):
+            return error.code
+        case _:
+            assert_never(error)
+
+
+def missing_a_case(error: se.AnySpiceError) -> str:
+    """UnknownError is not handled: both checkers must reject assert_never."""
+    match error:
+        case (
+            se.AgentError()
+            | se.CommError()
+            | se.ExecutionError()
+            | se.ToolError()
+            | se.ToolLookupError()
+            | se.ConfigurationError()
+            | se.ValidationError()
+            | se.NetworkError()
+            | se.TimeoutError()
+            | se.AuthenticationError()
+            | se.RateLimitError()
+            | se.SerializationError()
+            | se.CheckpointError()
+            | se.RoutingError()
+            | se.RetryableError()
+        ):
+            return error.code
+        case _:
+            assert_never(error)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+# -- what must not type-check -----------------------------------------------------------
+se.ToolError("m")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+se.NetworkError("m", status_code="503")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+se.NetworkError("m").message = "changed"  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+SpiceError.network_error("m", "503")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
