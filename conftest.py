@@ -1,21 +1,43 @@
 """Runs every code example: Markdown code blocks in docs/ and README.md, and docstrings."""
 
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
+from typing import Any
 
 from sybil import Sybil
 from sybil.parsers.markdown import PythonCodeBlockParser, SkipParser
 from sybil.parsers.rest import DocTestParser
 
+from spice_errors import _redact, mapping
+
 _FLAGS = ELLIPSIS | NORMALIZE_WHITESPACE
+
+
+def _isolate(namespace: dict[str, Any]) -> None:
+    """Remember the process-wide registries a page of examples may extend."""
+    namespace["__saved__"] = (_redact._names, dict(mapping._registry))
+
+
+def _restore(namespace: dict[str, Any]) -> None:
+    """Put the registries back, so one page's examples never affect another test."""
+    names, registry = namespace["__saved__"]
+    _redact._names = names
+    _redact._cache.clear()
+    mapping._registry = registry
+    mapping._dispatch.clear()
+
 
 markdown_examples = Sybil(
     parsers=[PythonCodeBlockParser(doctest_optionflags=_FLAGS), SkipParser()],
     patterns=["*.md"],
+    setup=_isolate,
+    teardown=_restore,
 )
 docstring_examples = Sybil(
     parsers=[DocTestParser(optionflags=_FLAGS)],
     patterns=["*.py"],
     excludes=["__main__.py"],
+    setup=_isolate,
+    teardown=_restore,
 )
 
 pytest_collect_file = (markdown_examples + docstring_examples).pytest()

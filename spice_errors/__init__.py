@@ -1,7 +1,7 @@
 """spice_errors: typed, functional error handling.
 
-Errors are immutable values of a sealed hierarchy (:class:`SpiceError`), built
-directly, through factories, or from any exception with :func:`from_exception`.
+Errors are immutable values of a sealed hierarchy (`SpiceError`), built
+directly, through factories, or from any exception with `from_exception`.
 
 .. versionadded:: 0.1.0
 """

@@ -95,7 +95,7 @@ def is_secret_key(key: object) -> bool:
     """Tell whether a context key, header name or field name names a secret.
 
     A key is secret when its lower-cased form with separators removed contains one of
-    :func:`secret_names`.
+    `secret_names`.
 
     .. versionadded:: 0.1.0
     """
@@ -129,8 +129,9 @@ def redact_url(url: str) -> str:
 
     Works on any string: text that is not a URL comes back unchanged.
 
-    >>> redact_url("https://user:pw@api.example.com/v1?api_key=abc&page=2")
-    'https://api.example.com/v1?api_key=***&page=2'
+    Examples:
+        >>> redact_url("https://user:pw@api.example.com/v1?api_key=abc&page=2")
+        'https://api.example.com/v1?api_key=***&page=2'
 
     .. versionadded:: 0.1.0
     """
@@ -190,8 +191,9 @@ def redact_value(value: object, depth: int = 0) -> object:
 def redact_mapping(mapping: Mapping[Any, object], depth: int = 0) -> dict[Any, object]:
     """Return a copy of ``mapping`` with the values of secret keys masked, recursively.
 
-    >>> redact_mapping({"api_key": "abc", "page": 2})
-    {'api_key': '***', 'page': 2}
+    Examples:
+        >>> redact_mapping({"api_key": "abc", "page": 2})
+        {'api_key': '***', 'page': 2}
 
     .. versionadded:: 0.1.0
     """

@@ -1,6 +1,6 @@
-"""Immutable error values: the sealed :class:`SpiceError` hierarchy.
+"""Immutable error values: the sealed `SpiceError` hierarchy.
 
-The tree, with each type's code::
+The tree, with each type's code:
 
     SpiceError                      (sealed, never instantiated itself)
     ├── AgentError                  AGENT_ERROR
@@ -23,7 +23,7 @@ The tree, with each type's code::
     SpiceException(Exception)       carries a SpiceError through ``raise``
 
 Errors are values, not exceptions: functions return them (usually inside a
-``Failure``), and :meth:`SpiceError.to_exception` turns one into an exception when it
+``Failure``), and `to_exception` turns one into an exception when it
 has to be raised.
 """
 
@@ -147,7 +147,7 @@ class RetryHint:
 
     @classmethod
     def from_duration(cls, duration: timedelta | float, reason: str | None = None) -> RetryHint:
-        """Build a hint from a :class:`~datetime.timedelta` or a number of seconds.
+        """Build a hint from a `timedelta` or a number of seconds.
 
         Raises:
             ValueError: When the duration is negative, NaN or infinite.
@@ -171,7 +171,7 @@ class RetryHint:
 
     @property
     def retry_after(self) -> timedelta | None:
-        """The requested wait as a :class:`~datetime.timedelta`, or ``None``."""
+        """The requested wait as a `timedelta`, or ``None``."""
         if self.retry_after_ms is None:
             return None
         from datetime import timedelta
@@ -184,7 +184,7 @@ class _Namespace:
 
     The aliases live on a plain base class so that attrs, and the checkers that model
     attrs classes, do not take them for fields. At run time the real classes are set
-    as attributes of :class:`SpiceError` once they exist.
+    as attributes of `SpiceError` once they exist.
     """
 
     __slots__ = ()
@@ -209,7 +209,7 @@ class _Namespace:
 
 
 def _restore(cls: type[SpiceError], state: tuple[object, ...]) -> SpiceError:
-    """Rebuild an error from :meth:`SpiceError.__reduce__` state, bypassing ``__init__``."""
+    """Rebuild an error from `__reduce__` state, bypassing ``__init__``."""
     error = _new(cls)
     for name, value in zip(_FIELD_NAMES[cls], state, strict=True):
         object.__setattr__(error, name, value)
@@ -294,9 +294,10 @@ class SpiceError(_Namespace):
 
         New keys win over old ones; the type, fields and ``timestamp`` are kept.
 
-        >>> error = SpiceError.network_error("Upstream failed", 503)
-        >>> error.with_context(retry_count=3).with_context({"x-request-id": "abc"}).context
-        mappingproxy({'retry_count': 3, 'x-request-id': 'abc'})
+        Examples:
+            >>> error = SpiceError.network_error("Upstream failed", 503)
+            >>> error.with_context(retry_count=3).with_context({"x-request-id": "abc"}).context
+            mappingproxy({'retry_count': 3, 'x-request-id': 'abc'})
 
         .. versionadded:: 0.1.0
         """
@@ -308,7 +309,7 @@ class SpiceError(_Namespace):
         return evolved
 
     def to_exception(self) -> SpiceException:
-        """Wrap this error in a :class:`SpiceException`, ready to ``raise``.
+        """Wrap this error in a `SpiceException`, ready to ``raise``.
 
         .. versionadded:: 0.1.0
         """
@@ -322,7 +323,7 @@ class SpiceError(_Namespace):
         agent_id: str | None = None,
         cause: BaseException | None = None,
     ) -> AgentError:
-        """Build an :class:`AgentError`."""
+        """Build an `AgentError`."""
         return AgentError(message, agent_id=agent_id, cause=cause)
 
     @staticmethod
@@ -331,7 +332,7 @@ class SpiceError(_Namespace):
         comm: object = None,
         cause: BaseException | None = None,
     ) -> CommError:
-        """Build a :class:`CommError`."""
+        """Build a `CommError`."""
         return CommError(message, comm=comm, cause=cause)
 
     @staticmethod
@@ -341,7 +342,7 @@ class SpiceError(_Namespace):
         node_id: str | None = None,
         cause: BaseException | None = None,
     ) -> ExecutionError:
-        """Build an :class:`ExecutionError`."""
+        """Build an `ExecutionError`."""
         return ExecutionError(message, graph_id=graph_id, node_id=node_id, cause=cause)
 
     @staticmethod
@@ -350,7 +351,7 @@ class SpiceError(_Namespace):
         tool_name: str,
         cause: BaseException | None = None,
     ) -> ToolError:
-        """Build a :class:`ToolError`."""
+        """Build a `ToolError`."""
         return ToolError(message, tool_name=tool_name, cause=cause)
 
     @staticmethod
@@ -361,7 +362,7 @@ class SpiceError(_Namespace):
         available_tools: Iterable[str] = (),
         cause: BaseException | None = None,
     ) -> ToolLookupError:
-        """Build a :class:`ToolLookupError`."""
+        """Build a `ToolLookupError`."""
         return ToolLookupError(
             message,
             tool_name=tool_name,
@@ -376,7 +377,7 @@ class SpiceError(_Namespace):
         field: str | None = None,
         cause: BaseException | None = None,
     ) -> ConfigurationError:
-        """Build a :class:`ConfigurationError`."""
+        """Build a `ConfigurationError`."""
         return ConfigurationError(message, field=field, cause=cause)
 
     @staticmethod
@@ -386,7 +387,7 @@ class SpiceError(_Namespace):
         expected_type: str | None = None,
         actual_value: object = None,
     ) -> ValidationError:
-        """Build a :class:`ValidationError`."""
+        """Build a `ValidationError`."""
         return ValidationError(
             message,
             field=field,
@@ -401,7 +402,7 @@ class SpiceError(_Namespace):
         endpoint: str | None = None,
         cause: BaseException | None = None,
     ) -> NetworkError:
-        """Build a :class:`NetworkError`."""
+        """Build a `NetworkError`."""
         return NetworkError(message, status_code=status_code, endpoint=endpoint, cause=cause)
 
     @staticmethod
@@ -410,7 +411,7 @@ class SpiceError(_Namespace):
         timeout_ms: int | None = None,
         operation: str | None = None,
     ) -> TimeoutError:
-        """Build a :class:`TimeoutError` (the library's, not the builtin)."""
+        """Build a `TimeoutError` (the library's, not the builtin)."""
         return TimeoutError(message, timeout_ms=timeout_ms, operation=operation)
 
     @staticmethod
@@ -419,7 +420,7 @@ class SpiceError(_Namespace):
         provider: str | None = None,
         cause: BaseException | None = None,
     ) -> AuthenticationError:
-        """Build an :class:`AuthenticationError`."""
+        """Build an `AuthenticationError`."""
         return AuthenticationError(message, provider=provider, cause=cause)
 
     @staticmethod
@@ -428,7 +429,7 @@ class SpiceError(_Namespace):
         retry_after_ms: int | None = None,
         limit_type: str | None = None,
     ) -> RateLimitError:
-        """Build a :class:`RateLimitError`."""
+        """Build a `RateLimitError`."""
         return RateLimitError(message, retry_after_ms=retry_after_ms, limit_type=limit_type)
 
     @staticmethod
@@ -437,7 +438,7 @@ class SpiceError(_Namespace):
         format: str | None = None,  # noqa: A002 -- the field's name in the contract
         cause: BaseException | None = None,
     ) -> SerializationError:
-        """Build a :class:`SerializationError`."""
+        """Build a `SerializationError`."""
         return SerializationError(message, format=format, cause=cause)
 
     @staticmethod
@@ -446,7 +447,7 @@ class SpiceError(_Namespace):
         checkpoint_id: str | None = None,
         cause: BaseException | None = None,
     ) -> CheckpointError:
-        """Build a :class:`CheckpointError`."""
+        """Build a `CheckpointError`."""
         return CheckpointError(message, checkpoint_id=checkpoint_id, cause=cause)
 
     @staticmethod
@@ -458,7 +459,7 @@ class SpiceError(_Namespace):
         available_targets: Iterable[str] = (),
         cause: BaseException | None = None,
     ) -> RoutingError:
-        """Build a :class:`RoutingError`."""
+        """Build a `RoutingError`."""
         return RoutingError(
             message,
             engine_id=engine_id,
@@ -476,7 +477,7 @@ class SpiceError(_Namespace):
         retry_hint: RetryHint | None = None,
         cause: BaseException | None = None,
     ) -> RetryableError:
-        """Build a :class:`RetryableError`."""
+        """Build a `RetryableError`."""
         return RetryableError(
             message,
             status_code=status_code,
@@ -492,7 +493,7 @@ class SpiceError(_Namespace):
         retry_after_seconds: float | None = None,
         cause: BaseException | None = None,
     ) -> RetryableError:
-        """Build a :class:`RetryableError` for an HTTP answer, with its ``Retry-After``.
+        """Build a `RetryableError` for an HTTP answer, with its ``Retry-After``.
 
         Raises:
             ValueError: When ``retry_after_seconds`` is negative, NaN or infinite.
@@ -513,14 +514,14 @@ class SpiceError(_Namespace):
 
     @staticmethod
     def unknown_error(message: str, cause: BaseException | None = None) -> UnknownError:
-        """Build an :class:`UnknownError`."""
+        """Build an `UnknownError`."""
         return UnknownError(message, cause=cause)
 
     @staticmethod
     def from_exception(exc: BaseException) -> AnySpiceError:
         """Map any exception to the error that describes it; never raises.
 
-        The same as :func:`spice_errors.from_exception`.
+        The same as `from_exception`.
         """
         from spice_errors.mapping import from_exception
 
@@ -572,10 +573,11 @@ class ToolLookupError(SpiceError):
     def detailed_message(self) -> str:
         """The message followed by at most 10 of the available tools' names.
 
-        >>> SpiceError.tool_lookup_error(
-        ...     "No tool 'add'", "add", None, ["sum", "mul"]
-        ... ).detailed_message()
-        "No tool 'add'. Available tools: sum, mul"
+        Examples:
+            >>> SpiceError.tool_lookup_error(
+            ...     "No tool 'add'", "add", None, ["sum", "mul"]
+            ... ).detailed_message()
+            "No tool 'add'. Available tools: sum, mul"
         """
         return _name_list(self.message, "tools", self.available_tools)
 
@@ -673,7 +675,7 @@ class RoutingError(SpiceError):
 
 @attrs.define(frozen=True, repr=False, hash=False, getstate_setstate=False)
 class RetryableError(SpiceError):
-    """A failure known to be worth retrying, possibly with a :class:`RetryHint`."""
+    """A failure known to be worth retrying, possibly with a `RetryHint`."""
 
     code: ClassVar[str] = "RETRYABLE_ERROR"
     status_code: int | None = attrs.field(default=None, kw_only=True)
@@ -797,7 +799,7 @@ def _init_source(cls: type[SpiceError], own: tuple[str, ...]) -> str:
 
 
 def _finish(cls: type[SpiceError]) -> None:
-    """Give an error type its fast constructor, hash and place on :class:`SpiceError`."""
+    """Give an error type its fast constructor, hash and place on `SpiceError`."""
     names = tuple(field.name for field in attrs.fields(cls))
     own = names[len(_BASE_FIELDS) :]
     namespace: dict[str, Any] = {
@@ -840,11 +842,11 @@ _finish_all()
 
 
 class SpiceException(Exception):  # noqa: N818 -- the contract's name, as in the Kotlin framework
-    """An exception that carries a :class:`SpiceError`, for code that must ``raise``.
+    """An exception that carries a `SpiceError`, for code that must ``raise``.
 
     ``str()`` is the error's message, ``__cause__`` is the error's cause, and a note
     (PEP 678) carries the code and the redacted context, so an uncaught one prints
-    them in its traceback. It is never an :class:`OSError`.
+    them in its traceback. It is never an `OSError`.
 
     .. versionadded:: 0.1.0
     """

@@ -1,6 +1,6 @@
-"""From exceptions to errors: :func:`from_exception` and the user's mapping registry.
+"""From exceptions to errors: `from_exception` and the user's mapping registry.
 
-The built-in table, first match wins::
+The built-in table, first match wins:
 
     SpiceException                  its .error, unchanged
     BaseExceptionGroup              the error of its first leaf, with group_size and group_codes
@@ -14,7 +14,7 @@ The built-in table, first match wins::
     ImportError                     ConfigurationError
     anything else                   UnknownError, exception_type
 
-Rows registered with :func:`register_exception_mapping` come before the table (after
+Rows registered with `register_exception_mapping` come before the table (after
 the ``SpiceException`` row), the most specific registered type winning.
 """
 
@@ -209,22 +209,23 @@ def register_exception_mapping(exc_type: type[ExcT], mapper: Callable[[ExcT], Sp
 
     Registered mappings come before the built-in table; when several registered types
     are in an exception's MRO, the most specific wins. A mapper that raises, or returns
-    something other than a :class:`SpiceError`, falls back to the built-in table with
+    something other than a `SpiceError`, falls back to the built-in table with
     the failure named in context ``mapper_error``. Registering a type again replaces
     its mapper.
 
-    >>> class QuotaExceeded(Exception): ...
-    >>> register_exception_mapping(
-    ...     QuotaExceeded, lambda exc: SpiceError.rate_limit_error(str(exc), 60_000)
-    ... )
-    >>> from_exception(QuotaExceeded("daily quota used up")).retry_after_ms
-    60000
-    >>> unregister_exception_mapping(QuotaExceeded)
-    True
+    Examples:
+        >>> class QuotaExceeded(Exception): ...
+        >>> register_exception_mapping(
+        ...     QuotaExceeded, lambda exc: SpiceError.rate_limit_error(str(exc), 60_000)
+        ... )
+        >>> from_exception(QuotaExceeded("daily quota used up")).retry_after_ms
+        60000
+        >>> unregister_exception_mapping(QuotaExceeded)
+        True
 
     Raises:
         TypeError: When ``exc_type`` is not an exception class or ``mapper`` is not callable.
-        ValueError: For :class:`SpiceException`, which always maps to its own error.
+        ValueError: For `SpiceException`, which always maps to its own error.
 
     .. versionadded:: 0.1.0
     """
@@ -309,17 +310,18 @@ def _map(exc: BaseException) -> AnySpiceError:
 
 
 def from_exception(exc: BaseException) -> AnySpiceError:
-    """Map any exception to the :class:`SpiceError` that describes it. Never raises.
+    """Map any exception to the `SpiceError` that describes it. Never raises.
 
     The original exception is kept as the error's ``cause``.
 
-    >>> error = from_exception(ValueError("age must be positive"))
-    >>> error
-    ValidationError('age must be positive', field=None, ..., cause=ValueError)
-    >>> error.cause
-    ValueError('age must be positive')
-    >>> from_exception(ConnectionRefusedError(111, "Connection refused")).context["phase"]
-    'connect'
+    Examples:
+        >>> error = from_exception(ValueError("age must be positive"))
+        >>> error
+        ValidationError('age must be positive', field=None, ..., cause=ValueError)
+        >>> error.cause
+        ValueError('age must be positive')
+        >>> from_exception(ConnectionRefusedError(111, "Connection refused")).context["phase"]
+        'connect'
 
     Args:
         exc: Any exception, however broken.

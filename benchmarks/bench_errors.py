@@ -1,0 +1,156 @@
+"""Error values: construction, with_context and from_exception, against raise-and-catch.
+
+Run from the repository root:
+
+    python benchmarks/bench_errors.py
+
+Everything is timed in this one process with ``timeit`` (best of several repeats), and
+reported in nanoseconds per operation and as ratios to the baselines. The import-time
+figures come from ``python -X importtime`` in fresh interpreters (median of several).
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import re
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+import spice_errors as se
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@attrs.frozen
+class DefaultFrozenAttrs:
+    """The same six fields as a NetworkError, as a default frozen attrs class."""
+
+    message: str
+    cause: BaseException | None = attrs.field(default=None, kw_only=True)
+    context: Mapping[str, Any] = attrs.field(default=_EMPTY, kw_only=True)
+    timestamp: int = attrs.field(factory=lambda: time.time_ns() // 1_000_000, kw_only=True)
+    status_code: int | None = attrs.field(default=None, kw_only=True)
+    endpoint: str | None = attrs.field(default=None, kw_only=True)
+
+
+class PlainSlotted:
+    """The same six fields in a plain, mutable slotted class: the floor for Python code."""
+
+    __slots__ = ("cause", "context", "endpoint", "message", "status_code", "timestamp")
+
+    def __init__(  # noqa: PLR0913 -- the shape being measured
+        self,
+        message: str,
+        *,
+        cause: BaseException | None = None,
+        context: Mapping[str, Any] | None = None,
+        timestamp: int | None = None,
+        status_code: int | None = None,
+        endpoint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.cause = cause
+        self.context = _EMPTY if context is None else MappingProxyType(dict(context))
+        self.timestamp = time.time_ns() // 1_000_000 if timestamp is None else timestamp
+        self.status_code = status_code
+        self.endpoint = endpoint
+
+
+RAISE_AND_CATCH = """
+try:
+    raise ValueError("Upstream failed")
+except ValueError:
+    pass
+"""
+
+CASES = {
+    "raise and catch ValueError": RAISE_AND_CATCH,
+    "plain mutable slotted class (floor)": (
+        "PlainSlotted('Upstream failed', status_code=503, endpoint='/v1/users')"
+    ),
+    "default frozen attrs class": (
+        "DefaultFrozenAttrs('Upstream failed', status_code=503, endpoint='/v1/users')"
+    ),
+    "NetworkError(...) with two fields": (
+        "se.NetworkError('Upstream failed', status_code=503, endpoint='/v1/users')"
+    ),
+    "error.with_context(retry_count=3)": "error.with_context(retry_count=3)",
+    "from_exception(ValueError(...))": "se.from_exception(exc)",
+}
+
+
+def measure(statement: str, namespace: dict[str, Any], repeat: int) -> float:
+    """Best time per operation, in nanoseconds."""
+    timer = timeit.Timer(statement, globals=namespace)
+    number, _ = timer.autorange()
+    number = max(number, 100_000)
+    return min(timer.repeat(repeat=repeat, number=number)) / number * 1e9
+
+
+def import_time(module: str, runs: int) -> float:
+    """Median cumulative import time of ``module`` in fresh interpreters, in ms.
+
+    The package is byte-compiled first, as ``pip install`` does for installed packages,
+    so that the figure does not include compiling source (which happens when
+    ``PYTHONDONTWRITEBYTECODE`` is set and no ``.pyc`` exists yet).
+    """
+    compileall.compile_dir(Path(se.__file__).parent, quiet=1)
+    pattern = re.compile(rf"import time:\s+\d+ \|\s+(\d+) \|\s+{re.escape(module)}$", re.MULTILINE)
+    samples = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        found = pattern.search(done.stderr)
+        assert found is not None, done.stderr
+        samples.append(int(found.group(1)) / 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    """Print the tables that docs/explanation/performance.md shows."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7, help="timeit repeats (best is kept)")
+    parser.add_argument("--import-runs", type=int, default=15, help="fresh interpreters")
+    args = parser.parse_args()
+
+    namespace: dict[str, Any] = {
+        "se": se,
+        "PlainSlotted": PlainSlotted,
+        "DefaultFrozenAttrs": DefaultFrozenAttrs,
+        "error": se.NetworkError("Upstream failed", status_code=503, endpoint="/v1/users"),
+        "exc": ValueError("age must be positive"),
+    }
+    results = {name: measure(stmt, namespace, args.repeat) for name, stmt in CASES.items()}
+    baseline = results["raise and catch ValueError"]
+    construct = results["NetworkError(...) with two fields"]
+
+    print(f"Python {sys.version.split()[0]}, attrs {attrs.__version__}\n")
+    print("| operation | ns/op | x raise-and-catch | x construction |")
+    print("|---|---:|---:|---:|")
+    for name, ns in results.items():
+        print(f"| {name} | {ns:.0f} | {ns / baseline:.2f} | {ns / construct:.2f} |")
+
+    ours = import_time("spice_errors", args.import_runs)
+    theirs = import_time("attrs", args.import_runs)
+    print("\n| import | cumulative ms (median) | x import attrs |")
+    print("|---|---:|---:|")
+    print(f"| import attrs | {theirs:.1f} | 1.00 |")
+    print(f"| import spice_errors | {ours:.1f} | {ours / theirs:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
