@@ -184,7 +184,8 @@ def redact_value(value: object, depth: int = 0) -> object:
         return redact_mapping(cast("Mapping[Any, object]", value), depth + 1)
     if isinstance(value, list | tuple):
         items = cast("list[object] | tuple[object, ...]", value)
-        return [redact_value(item, depth + 1) for item in items]
+        masked = [redact_value(item, depth + 1) for item in items]
+        return tuple(masked) if isinstance(value, tuple) else masked
     return value
 
 

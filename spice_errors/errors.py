@@ -37,7 +37,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeAlias, cast
 
 import attrs
 
-from spice_errors._redact import is_secret_key, redact_mapping, redact_text, redact_url
+from spice_errors._redact import (
+    MASK,
+    is_secret_key,
+    redact_mapping,
+    redact_text,
+    redact_url,
+    redact_value,
+)
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -274,9 +281,7 @@ class SpiceError(_Namespace):
         value: object = getattr(self, name)
         if name == "endpoint" and isinstance(value, str):
             return redact_url(value)
-        if isinstance(value, str):
-            return redact_text(value)
-        return value
+        return redact_value(value)
 
     def __reduce__(self) -> tuple[Callable[..., SpiceError], tuple[object, ...]]:
         # The read-only proxy does not pickle; its dict does (`_restore` wraps it again).
@@ -603,7 +608,7 @@ class ValidationError(SpiceError):
         if name == "actual_value" and (
             is_secret_key(self.field) or is_secret_key(self.expected_type)
         ):
-            return "***"
+            return MASK
         return super()._shown(name)
 
 

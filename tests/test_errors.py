@@ -510,6 +510,13 @@ class TestRepr:
         assert "S3cr3t" not in repr(error)
         assert "S3cr3t-hunter2" == error.actual_value
 
+    def test_structured_fields_are_masked(self) -> None:
+        """A message object or rejected value holding secrets is masked in repr."""
+        error = SpiceError.comm_error("undeliverable", {"to": "bob", "auth_token": "S3cr3t-c"})
+        assert "comm={'to': 'bob', 'auth_token': '***'}" in repr(error)
+        tools = SpiceError.tool_lookup_error("none", available_tools=["a", "b"])
+        assert "available_tools=('a', 'b')" in repr(tools)
+
     def test_actual_value_of_other_fields_is_shown(self) -> None:
         """An ordinary rejected value is shown, to help the caller."""
         assert "actual_value=-3" in repr(SpiceError.validation_error("negative", "age", "int", -3))

@@ -152,7 +152,7 @@ class TestRedactMapping:
         }
         expected: dict[str, Any] = {
             "headers": {"Authorization": MASK, "Accept": "json"},
-            "attempts": [{"token": MASK}, ["https://h/"]],
+            "attempts": [{"token": MASK}, ("https://h/",)],
         }
         assert expected == redact_mapping(data)
 
