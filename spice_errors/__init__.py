@@ -2,6 +2,8 @@
 
 Errors are immutable values of a sealed hierarchy (`SpiceError`), built
 directly, through factories, or from any exception with `from_exception`.
+Functions return them inside a `SpiceResult` (`Success` or `Failure`) instead of
+raising them.
 
 .. versionadded:: 0.1.0
 """
@@ -36,6 +38,31 @@ from spice_errors.mapping import (
     register_exception_mapping,
     unregister_exception_mapping,
 )
+from spice_errors.result import (
+    Failure,
+    SpiceResult,
+    Success,
+    as_result,
+    as_results,
+    as_results_async,
+    catch_spice_error,
+    catch_spice_error_async,
+    catching,
+    catching_async,
+    collect,
+    failure,
+    filter_successes,
+    filter_successes_async,
+    from_returns,
+    is_failure,
+    is_success,
+    partition,
+    success,
+    traverse,
+    unwrap_successes,
+    unwrap_successes_async,
+)
+from spice_errors.result import zip as zip  # noqa: A004 -- importable explicitly, kept out of __all__
 
 __all__ = [
     "AgentError",
@@ -45,6 +72,7 @@ __all__ = [
     "CommError",
     "ConfigurationError",
     "ExecutionError",
+    "Failure",
     "NetworkError",
     "RateLimitError",
     "RetryHint",
@@ -53,16 +81,37 @@ __all__ = [
     "SerializationError",
     "SpiceError",
     "SpiceException",
+    "SpiceResult",
+    "Success",
     "ToolError",
     "ToolLookupError",
     "UnknownError",
     "ValidationError",
+    "as_result",
+    "as_results",
+    "as_results_async",
+    "catch_spice_error",
+    "catch_spice_error_async",
+    "catching",
+    "catching_async",
+    "collect",
+    "failure",
+    "filter_successes",
+    "filter_successes_async",
     "from_exception",
+    "from_returns",
+    "is_failure",
     "is_secret_key",
+    "is_success",
+    "partition",
     "register_exception_mapping",
     "register_secret_names",
     "secret_names",
+    "success",
+    "traverse",
     "unregister_exception_mapping",
+    "unwrap_successes",
+    "unwrap_successes_async",
 ]
 
 __version__ = "0.1.0.dev0"
@@ -71,7 +120,7 @@ __version__ = "0.1.0.dev0"
 def _show_public_path() -> None:
     """Show the public path in reprs, tracebacks and pickles, not the private module's."""
     namespace = globals()
-    for name in (*__all__, "TimeoutError"):
+    for name in (*__all__, "TimeoutError", "zip"):
         obj = namespace[name]
         if getattr(obj, "__module__", "").startswith("spice_errors."):
             obj.__module__ = __name__

@@ -1,0 +1,731 @@
+"""Return errors instead of raising them: ``SpiceResult = Success | Failure``.
+
+A function that can fail returns ``Success(value)`` or ``Failure(error)``; callers chain
+the results with ``map``, ``bind`` and ``recover_with``, or take them apart with
+``match``. Both variants have every method, so a chain never needs to check which one it
+holds.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterable,
+    Iterator,
+)
+from functools import wraps
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Final,
+    Generic,
+    Literal,
+    Never,
+    NoReturn,
+    ParamSpec,
+    cast,
+    overload,
+)
+
+from attrs.exceptions import FrozenInstanceError
+from typing_extensions import TypeIs, TypeVar
+
+from spice_errors.errors import AnySpiceError, SpiceError, UnknownError
+from spice_errors.mapping import from_exception
+
+if TYPE_CHECKING:
+    from returns.result import Result
+
+__all__ = [
+    "Failure",
+    "SpiceResult",
+    "Success",
+    "as_result",
+    "as_results",
+    "as_results_async",
+    "catch_spice_error",
+    "catch_spice_error_async",
+    "catching",
+    "catching_async",
+    "collect",
+    "failure",
+    "filter_successes",
+    "filter_successes_async",
+    "from_returns",
+    "is_failure",
+    "is_success",
+    "partition",
+    "success",
+    "traverse",
+    "unwrap_successes",
+    "unwrap_successes_async",
+]
+
+T_co = TypeVar("T_co", covariant=True)
+E_co = TypeVar("E_co", bound=SpiceError, covariant=True, default=SpiceError)
+T = TypeVar("T")
+U = TypeVar("U")
+A = TypeVar("A")
+E = TypeVar("E", bound=SpiceError)
+E2 = TypeVar("E2", bound=SpiceError)
+T1 = TypeVar("T1")
+T2 = TypeVar("T2")
+T3 = TypeVar("T3")
+T4 = TypeVar("T4")
+E1 = TypeVar("E1", bound=SpiceError)
+E3 = TypeVar("E3", bound=SpiceError)
+E4 = TypeVar("E4", bound=SpiceError)
+P = ParamSpec("P")
+
+if TYPE_CHECKING:
+    # Typed as Any so that `x: Success[U] = _new(Success)` keeps its declared type.
+    def _new(cls: type[object], /) -> Any: ...  # noqa: ANN401 -- see above
+
+else:
+    _new = object.__new__
+
+
+def _frozen(self: object, name: str, _value: object = None) -> NoReturn:
+    msg = f"{type(self).__name__} is immutable: cannot assign or delete {name!r}"
+    raise FrozenInstanceError(msg)
+
+
+def _no_subclass(cls: type) -> None:
+    msg = f"{cls.__mro__[1].__name__} is final: {cls.__qualname__} cannot subclass it"
+    raise TypeError(msg)
+
+
+class Success(Generic[T_co]):
+    """The result of an operation that worked, holding its ``value``.
+
+    Immutable, hashable when its value is, and picklable.
+
+    Examples:
+        >>> Success(5).map(lambda x: x * 2).map(lambda x: x + 3)
+        Success(13)
+
+    .. versionadded:: 0.1.0
+    """
+
+    __match_args__ = ("value",)
+
+    if TYPE_CHECKING:
+        # Read-only for type checkers; at run time a slot guarded by __setattr__.
+        @property
+        def value(self) -> T_co: ...  # noqa: D102 -- documented in the class docstring
+
+    else:
+        __slots__ = ("value",)
+
+    is_success: Final[Literal[True]] = True
+    """Always ``True`` here."""
+    is_failure: Final[Literal[False]] = False
+    """Always ``False`` here."""
+
+    def __init__(self, value: T_co) -> None:
+        _set_value(self, value)
+
+    __setattr__ = _frozen
+    __delattr__ = _frozen
+
+    def __init_subclass__(cls) -> None:
+        _no_subclass(cls)
+
+    def __repr__(self) -> str:
+        return f"Success({self.value!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Success):
+            return bool(self.value == cast("Success[object]", other).value)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((Success, self.value))
+
+    def __reduce__(self) -> tuple[Callable[[T_co], Success[T_co]], tuple[T_co]]:
+        return success, (self.value,)
+
+    # -- reading ------------------------------------------------------------------------
+
+    def get_or_none(self) -> T_co:
+        """The value, or ``None`` on a failure."""
+        return self.value
+
+    def get_or_default(self, default: object, /) -> T_co:
+        """The value, or ``default`` on a failure."""
+        return self.value
+
+    def get_or_else(self, fn: Callable[[Never], object], /) -> T_co:
+        """The value, or ``fn(error)`` on a failure."""
+        return self.value
+
+    def get_or_raise(self) -> T_co:
+        """The value; on a failure, raise ``error.to_exception()``."""
+        return self.value
+
+    def error_or_none(self) -> None:
+        """The error, or ``None`` on a success."""
+
+    # -- transforming -------------------------------------------------------------------
+
+    def map(self, fn: Callable[[T_co], U], /) -> Success[U]:
+        """Apply ``fn`` to the value. An exception in ``fn`` propagates (as in Kotlin)."""
+        result: Success[U] = _new(Success)
+        _set_value(result, fn(self.value))
+        return result
+
+    def map_catching(self, fn: Callable[[T_co], U], /) -> SpiceResult[U, AnySpiceError]:
+        """Apply ``fn`` to the value; an exception in ``fn`` becomes a failure."""
+        try:
+            return Success(fn(self.value))
+        except Exception as exc:  # noqa: BLE001 -- turning exceptions into failures is the point
+            return Failure(from_exception(exc))
+
+    def bind(self, fn: Callable[[T_co], SpiceResult[U, E]], /) -> SpiceResult[U, E]:
+        """Chain an operation that itself returns a result."""
+        return fn(self.value)
+
+    flat_map = bind
+
+    def map_error(self, fn: Callable[[Never], SpiceError], /) -> Success[T_co]:
+        """Transform the error of a failure; a success is returned as it is."""
+        return self
+
+    def recover(self, fn: Callable[[Never], object], /) -> Success[T_co]:
+        """Turn a failure into a success with ``fn(error)``; a success is returned as it is."""
+        return self
+
+    def recover_with(
+        self, fn: Callable[[Never], SpiceResult[object, SpiceError]], /
+    ) -> Success[T_co]:
+        """Replace a failure by the result of ``fn(error)``; a success is returned as it is."""
+        return self
+
+    def on_success(self, fn: Callable[[T_co], object], /) -> Success[T_co]:
+        """Call ``fn(value)`` for its side effect and return this same result."""
+        fn(self.value)
+        return self
+
+    def on_failure(self, fn: Callable[[Never], object], /) -> Success[T_co]:
+        """Call ``fn(error)`` on a failure, for its side effect; return this same result."""
+        return self
+
+    def fold(self, on_success: Callable[[T_co], U], on_failure: Callable[[Never], U], /) -> U:
+        """``on_success(value)`` or ``on_failure(error)``: the one result both sides give."""
+        return on_success(self.value)
+
+    # -- async twins --------------------------------------------------------------------
+
+    async def map_async(self, fn: Callable[[T_co], Awaitable[U]], /) -> Success[U]:
+        """`map` with a function whose result is awaited."""
+        return Success(await fn(self.value))
+
+    async def bind_async(
+        self, fn: Callable[[T_co], Awaitable[SpiceResult[U, E]]], /
+    ) -> SpiceResult[U, E]:
+        """`bind` with a function whose result is awaited."""
+        return await fn(self.value)
+
+    async def recover_async(self, fn: Callable[[Never], Awaitable[object]], /) -> Success[T_co]:
+        """`recover` with a function whose result is awaited."""
+        return self
+
+    async def recover_with_async(
+        self, fn: Callable[[Never], Awaitable[SpiceResult[object, SpiceError]]], /
+    ) -> Success[T_co]:
+        """`recover_with` with a function whose result is awaited."""
+        return self
+
+    # -- interop ------------------------------------------------------------------------
+
+    def to_returns(self) -> Result[T_co, Never]:
+        """This result as a ``returns.result.Result``."""
+        from returns.result import Success as ReturnsSuccess
+
+        return ReturnsSuccess(self.value)
+
+
+class Failure(Generic[E_co]):
+    """The result of an operation that failed, holding its ``error``.
+
+    Immutable, hashable and picklable.
+
+    Examples:
+        >>> failed = Failure(SpiceError.network_error("down", 503))
+        >>> failed.map(lambda x: x * 2).get_or_default(0)
+        0
+
+    .. versionadded:: 0.1.0
+    """
+
+    __match_args__ = ("error",)
+
+    if TYPE_CHECKING:
+        # Read-only for type checkers; at run time a slot guarded by __setattr__.
+        @property
+        def error(self) -> E_co: ...  # noqa: D102 -- documented in the class docstring
+
+    else:
+        __slots__ = ("error",)
+
+    is_success: Final[Literal[False]] = False
+    """Always ``False`` here."""
+    is_failure: Final[Literal[True]] = True
+    """Always ``True`` here."""
+
+    def __init__(self, error: E_co) -> None:
+        _set_error(self, error)
+
+    __setattr__ = _frozen
+    __delattr__ = _frozen
+
+    def __init_subclass__(cls) -> None:
+        _no_subclass(cls)
+
+    def __repr__(self) -> str:
+        return f"Failure({self.error!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Failure):
+            return bool(self.error == cast("Failure[SpiceError]", other).error)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((Failure, self.error))
+
+    def __reduce__(self) -> tuple[Callable[[E_co], Failure[E_co]], tuple[E_co]]:
+        return failure, (self.error,)
+
+    # -- reading ------------------------------------------------------------------------
+
+    def get_or_none(self) -> None:
+        """The value, or ``None`` on a failure."""
+
+    def get_or_default(self, default: U, /) -> U:
+        """The value, or ``default`` on a failure."""
+        return default
+
+    def get_or_else(self, fn: Callable[[E_co], U], /) -> U:
+        """The value, or ``fn(error)`` on a failure."""
+        return fn(self.error)
+
+    def get_or_raise(self) -> NoReturn:
+        """The value; on a failure, raise ``error.to_exception()``.
+
+        Inside a function decorated with `as_result`, this ends the function with
+        this same error.
+        """
+        raise self.error.to_exception()
+
+    def error_or_none(self) -> E_co:
+        """The error, or ``None`` on a success."""
+        return self.error
+
+    # -- transforming -------------------------------------------------------------------
+
+    def map(self, fn: Callable[[Never], object], /) -> Failure[E_co]:
+        """Apply ``fn`` to the value of a success; a failure is returned as it is."""
+        return self
+
+    def map_catching(self, fn: Callable[[Never], object], /) -> Failure[E_co]:
+        """Apply ``fn`` to the value of a success; a failure is returned as it is."""
+        return self
+
+    def bind(self, fn: Callable[[Never], SpiceResult[object, SpiceError]], /) -> Failure[E_co]:
+        """Chain an operation on a success; a failure is returned as it is."""
+        return self
+
+    flat_map = bind
+
+    def map_error(self, fn: Callable[[E_co], E2], /) -> Failure[E2]:
+        """Transform the error, possibly into another error type."""
+        return Failure(fn(self.error))
+
+    def recover(self, fn: Callable[[E_co], U], /) -> Success[U]:
+        """Turn this failure into a success with ``fn(error)``."""
+        return Success(fn(self.error))
+
+    def recover_with(self, fn: Callable[[E_co], SpiceResult[U, E2]], /) -> SpiceResult[U, E2]:
+        """Replace this failure by the result of ``fn(error)``."""
+        return fn(self.error)
+
+    def on_success(self, fn: Callable[[Never], object], /) -> Failure[E_co]:
+        """Call ``fn(value)`` on a success, for its side effect; return this same result."""
+        return self
+
+    def on_failure(self, fn: Callable[[E_co], object], /) -> Failure[E_co]:
+        """Call ``fn(error)`` for its side effect and return this same result."""
+        fn(self.error)
+        return self
+
+    def fold(self, on_success: Callable[[Never], U], on_failure: Callable[[E_co], U], /) -> U:
+        """``on_success(value)`` or ``on_failure(error)``: the one result both sides give."""
+        return on_failure(self.error)
+
+    # -- async twins --------------------------------------------------------------------
+
+    async def map_async(self, fn: Callable[[Never], Awaitable[object]], /) -> Failure[E_co]:
+        """`map` with a function whose result is awaited."""
+        return self
+
+    async def bind_async(
+        self, fn: Callable[[Never], Awaitable[SpiceResult[object, SpiceError]]], /
+    ) -> Failure[E_co]:
+        """`bind` with a function whose result is awaited."""
+        return self
+
+    async def recover_async(self, fn: Callable[[E_co], Awaitable[U]], /) -> Success[U]:
+        """`recover` with a function whose result is awaited."""
+        return Success(await fn(self.error))
+
+    async def recover_with_async(
+        self, fn: Callable[[E_co], Awaitable[SpiceResult[U, E2]]], /
+    ) -> SpiceResult[U, E2]:
+        """`recover_with` with a function whose result is awaited."""
+        return await fn(self.error)
+
+    # -- interop ------------------------------------------------------------------------
+
+    def to_returns(self) -> Result[Never, E_co]:
+        """This result as a ``returns.result.Result``."""
+        from returns.result import Failure as ReturnsFailure
+
+        return ReturnsFailure(self.error)
+
+
+_set_value = Success.__dict__["value"].__set__
+_set_error = Failure.__dict__["error"].__set__
+
+SpiceResult = Success[T_co] | Failure[E_co]
+"""``Success[T] | Failure[E]``: what a function that can fail returns.
+
+``E`` defaults to `SpiceError`, so ``SpiceResult[int]`` is
+``Success[int] | Failure[SpiceError]``; it is covariant, so a ``Failure[RateLimitError]``
+is a ``SpiceResult[int]``.
+"""
+
+
+# -- building results --------------------------------------------------------------------
+
+
+def success(value: T, /) -> Success[T]:
+    """Wrap ``value`` in a `Success`.
+
+    .. versionadded:: 0.1.0
+    """
+    result: Success[T] = _new(Success)
+    _set_value(result, value)
+    return result
+
+
+def failure(error: E, /) -> Failure[E]:
+    """Wrap ``error`` in a `Failure`.
+
+    .. versionadded:: 0.1.0
+    """
+    result: Failure[E] = _new(Failure)
+    _set_error(result, error)
+    return result
+
+
+def is_success(result: SpiceResult[T, E], /) -> TypeIs[Success[T]]:
+    """Tell whether ``result`` is a `Success`, narrowing its type.
+
+    .. versionadded:: 0.1.0
+    """
+    return isinstance(result, Success)
+
+
+def is_failure(result: SpiceResult[T, E], /) -> TypeIs[Failure[E]]:
+    """Tell whether ``result`` is a `Failure`, narrowing its type.
+
+    .. versionadded:: 0.1.0
+    """
+    return isinstance(result, Failure)
+
+
+def catching(
+    fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
+) -> SpiceResult[T, AnySpiceError]:
+    """Call ``fn`` now: its value becomes a `Success`, an exception a `Failure`.
+
+    Only `Exception` is caught: ``KeyboardInterrupt``, ``SystemExit``,
+    ``GeneratorExit`` and ``asyncio.CancelledError`` propagate.
+
+    Examples:
+        >>> catching(int, "42")
+        Success(42)
+        >>> catching(int, "forty-two").error_or_none().code
+        'VALIDATION_ERROR'
+
+    .. versionadded:: 0.1.0
+    """
+    try:
+        return Success(fn(*args, **kwargs))
+    except Exception as exc:  # noqa: BLE001 -- turning exceptions into failures is the point
+        return Failure(from_exception(exc))
+
+
+async def catching_async(
+    fn: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs
+) -> SpiceResult[T, AnySpiceError]:
+    """Await ``fn(*args, **kwargs)``: its value becomes a `Success`, an exception a `Failure`.
+
+    Cancellation (``asyncio.CancelledError``) propagates, as do ``KeyboardInterrupt``
+    and ``SystemExit``.
+
+    .. versionadded:: 0.1.0
+    """
+    try:
+        return Success(await fn(*args, **kwargs))
+    except Exception as exc:  # noqa: BLE001 -- turning exceptions into failures is the point
+        return Failure(from_exception(exc))
+
+
+catch_spice_error = catching
+"""The Kotlin framework's name for `catching`."""
+catch_spice_error_async = catching_async
+"""The Kotlin framework's name for `catching_async`."""
+
+
+@overload
+def as_result(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+    fn: Callable[P, Coroutine[object, object, T]], /
+) -> Callable[P, Coroutine[object, object, SpiceResult[T, AnySpiceError]]]: ...
+@overload
+def as_result(fn: Callable[P, T], /) -> Callable[P, SpiceResult[T, AnySpiceError]]: ...
+def as_result(
+    fn: Callable[P, T] | Callable[P, Coroutine[object, object, T]], /
+) -> (
+    Callable[P, SpiceResult[T, AnySpiceError]]
+    | Callable[P, Coroutine[object, object, SpiceResult[T, AnySpiceError]]]
+):
+    """Make a function return a result instead of raising: a decorator.
+
+    Works on plain and ``async`` functions. Inside, ``r.get_or_raise()`` on a failure
+    ends the function with that same error, which gives early return:
+
+    Examples:
+        >>> @as_result
+        ... def total(prices: list[str]) -> float:
+        ...     return sum(catching(float, price).get_or_raise() for price in prices)
+        >>> total(["1.5", "2"])
+        Success(3.5)
+        >>> total(["1.5", "two"]).error_or_none().code
+        'VALIDATION_ERROR'
+
+    .. versionadded:: 0.1.0
+    """
+    if inspect.iscoroutinefunction(fn):
+        run = fn
+
+        @wraps(fn)
+        async def async_wrapper(*args: P.args, **kwargs: P.kwargs) -> SpiceResult[T, AnySpiceError]:
+            return await catching_async(run, *args, **kwargs)
+
+        return async_wrapper
+
+    plain = cast("Callable[P, T]", fn)
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> SpiceResult[T, AnySpiceError]:
+        return catching(plain, *args, **kwargs)
+
+    return wrapper
+
+
+# -- many results ------------------------------------------------------------------------
+
+
+def collect(results: Iterable[SpiceResult[T, E]], /) -> SpiceResult[list[T], E]:
+    """``Success`` of all the values, or the first failure (the rest is not consumed).
+
+    Examples:
+        >>> collect([Success(1), Success(2)])
+        Success([1, 2])
+
+    .. versionadded:: 0.1.0
+    """
+    values: list[T] = []
+    append = values.append
+    for result in results:
+        if isinstance(result, Failure):
+            return result
+        append(result.value)
+    return Success(values)
+
+
+def partition(results: Iterable[SpiceResult[T, E]], /) -> tuple[list[T], list[E]]:
+    """Split results into the values of the successes and the errors of the failures.
+
+    .. versionadded:: 0.1.0
+    """
+    values: list[T] = []
+    errors: list[E] = []
+    for result in results:
+        if isinstance(result, Success):
+            values.append(result.value)
+        else:
+            errors.append(result.error)
+    return values, errors
+
+
+@overload
+def zip(
+    r1: SpiceResult[T1, E1], r2: SpiceResult[T2, E2], /
+) -> SpiceResult[tuple[T1, T2], E1 | E2]: ...
+@overload
+def zip(
+    r1: SpiceResult[T1, E1], r2: SpiceResult[T2, E2], r3: SpiceResult[T3, E3], /
+) -> SpiceResult[tuple[T1, T2, T3], E1 | E2 | E3]: ...
+@overload
+def zip(
+    r1: SpiceResult[T1, E1],
+    r2: SpiceResult[T2, E2],
+    r3: SpiceResult[T3, E3],
+    r4: SpiceResult[T4, E4],
+    /,
+) -> SpiceResult[tuple[T1, T2, T3, T4], E1 | E2 | E3 | E4]: ...
+@overload
+def zip(*results: SpiceResult[T, E]) -> SpiceResult[tuple[T, ...], E]: ...
+def zip(*results: SpiceResult[object, SpiceError]) -> SpiceResult[tuple[object, ...], SpiceError]:
+    """``Success`` of a tuple of all the values, or the first failure.
+
+    Examples:
+        >>> zip(Success(1), Success("a"))
+        Success((1, 'a'))
+
+    .. versionadded:: 0.1.0
+    """
+    collected = collect(results)
+    if isinstance(collected, Failure):
+        return collected
+    return Success(tuple(collected.value))
+
+
+def traverse(
+    items: Iterable[A], fn: Callable[[A], SpiceResult[T, E]], /
+) -> SpiceResult[list[T], E]:
+    """Apply ``fn`` to each item: ``Success`` of all values, or the first failure.
+
+    Stops at the first failure, calling ``fn`` no further.
+
+    .. versionadded:: 0.1.0
+    """
+    return collect(fn(item) for item in items)
+
+
+# -- streams -----------------------------------------------------------------------------
+
+
+def filter_successes(results: Iterable[SpiceResult[T, E]], /) -> Iterator[T]:
+    """Yield the values of the successes, skipping failures.
+
+    .. versionadded:: 0.1.0
+    """
+    for result in results:
+        if isinstance(result, Success):
+            yield result.value
+
+
+def unwrap_successes(results: Iterable[SpiceResult[T, E]], /) -> Iterator[T]:
+    """Yield the values; raise `SpiceException` at the first failure.
+
+    .. versionadded:: 0.1.0
+    """
+    for result in results:
+        yield result.get_or_raise()
+
+
+def as_results(items: Iterable[T], /) -> Iterator[SpiceResult[T, AnySpiceError]]:
+    """Yield each item as a `Success`; an exception while iterating ends with a `Failure`.
+
+    .. versionadded:: 0.1.0
+    """
+    iterator = iter(items)
+    while True:
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 -- the failure ends the stream, as data
+            yield Failure(from_exception(exc))
+            return
+        yield Success(item)
+
+
+async def filter_successes_async(results: AsyncIterable[SpiceResult[T, E]], /) -> AsyncIterator[T]:
+    """`filter_successes` for async iterables.
+
+    .. versionadded:: 0.1.0
+    """
+    async for result in results:
+        if isinstance(result, Success):
+            yield result.value
+
+
+async def unwrap_successes_async(results: AsyncIterable[SpiceResult[T, E]], /) -> AsyncIterator[T]:
+    """`unwrap_successes` for async iterables.
+
+    .. versionadded:: 0.1.0
+    """
+    async for result in results:
+        yield result.get_or_raise()
+
+
+async def as_results_async(
+    items: AsyncIterable[T], /
+) -> AsyncIterator[SpiceResult[T, AnySpiceError]]:
+    """`as_results` for async iterables; cancellation propagates.
+
+    .. versionadded:: 0.1.0
+    """
+    iterator = aiter(items)
+    while True:
+        try:
+            item = await anext(iterator)
+        except StopAsyncIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 -- the failure ends the stream, as data
+            yield Failure(from_exception(exc))
+            return
+        yield Success(item)
+
+
+# -- returns interop ---------------------------------------------------------------------
+
+
+@overload
+def from_returns(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+    result: Result[T, E], /
+) -> SpiceResult[T, E]: ...
+@overload
+def from_returns(result: Result[T, object], /) -> SpiceResult[T, AnySpiceError]: ...
+def from_returns(result: Result[T, object], /) -> SpiceResult[T, SpiceError]:
+    """Convert a ``returns.result.Result`` into a `SpiceResult`.
+
+    A failure holding a `SpiceError` keeps it; one holding an exception maps through
+    `from_exception`; any other failure value becomes an `UnknownError` that shows it.
+
+    .. versionadded:: 0.1.0
+    """
+    from returns.result import Success as ReturnsSuccess
+
+    if isinstance(result, ReturnsSuccess):
+        return Success(result.unwrap())
+    value = result.failure()
+    if isinstance(value, SpiceError):
+        return Failure(value)
+    if isinstance(value, BaseException):
+        return Failure(from_exception(value))
+    return Failure(
+        UnknownError(
+            f"returns failure holding {type(value).__qualname__}",
+            context={"failure_value": value},
+        )
+    )
