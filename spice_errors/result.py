@@ -91,8 +91,9 @@ else:
 
 
 def _frozen(self: object, name: str, _value: object = None) -> NoReturn:
-    msg = f"{type(self).__name__} is immutable: cannot assign or delete {name!r}"
-    raise FrozenInstanceError(msg)
+    error = FrozenInstanceError()
+    error.args = (f"{type(self).__name__} is immutable: cannot assign or delete {name!r}",)
+    raise error
 
 
 def _no_subclass(cls: type) -> None:
