@@ -89,6 +89,28 @@ def _section_matching(out: _Printer) -> None:
         out.line(f"{error.code:<18} -> {_advice(error)}")
 
 
+def _parse_port(text: str) -> se.SpiceResult[int, se.ValidationError]:
+    if not text.isdigit():
+        return se.failure(se.SpiceError.validation_error("Port must be a number", "port"))
+    return se.success(int(text))
+
+
+def _section_results(out: _Printer) -> None:
+    out.heading("Results instead of exceptions")
+    for text in ("8080", "80x"):
+        out.code(f"parse_port({text!r}).map(lambda port: port + 1)")
+        result = _parse_port(text).map(lambda port: port + 1)
+        match result:
+            case se.Success(port):
+                out.line(f"      Success: listening on {port}")
+            case se.Failure(error):
+                out.line(f"      Failure: invalid {error.field}: {error.message}")
+            case _:
+                assert_never(result)
+    out.code('catching(int, "forty-two").error_or_none()')
+    out.line(f"      {se.catching(int, 'forty-two').error_or_none()}")
+
+
 def _section_exceptions(out: _Printer) -> None:
     out.heading("Exceptions in, errors out")
     for exc in (
@@ -119,6 +141,7 @@ def _section_secrets(out: _Printer) -> None:
 _SECTIONS: tuple[Callable[[_Printer], None], ...] = (
     _section_errors,
     _section_matching,
+    _section_results,
     _section_exceptions,
     _section_secrets,
 )
@@ -126,7 +149,7 @@ _SECTIONS: tuple[Callable[[_Printer], None], ...] = (
 
 def _demo(stream: TextIO, *, color: bool) -> int:
     out = _Printer(stream, color=color)
-    out.line("spice_errors: typed error values, a tour")
+    out.line("spice_errors: typed error values and results, a tour")
     for section in _SECTIONS:
         section(out)
     out.line()

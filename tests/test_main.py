@@ -14,6 +14,7 @@ from spice_errors.__main__ import main
 SECTIONS = [
     "== Errors are values ==",
     "== Matching on the error's type ==",
+    "== Results instead of exceptions ==",
     "== Exceptions in, errors out ==",
     "== Errors out, exceptions in ==",
     "== Secrets stay hidden ==",
@@ -55,6 +56,8 @@ def test_demo_in_process_shows_each_kind_of_advice() -> None:
     assert "NETWORK_ERROR      -> the server failed: retry with backoff" in text
     assert "TOOL_ERROR         -> log it and report it" in text
     assert "the object still holds the key: True" in text
+    assert "Success: listening on 8081" in text
+    assert "Failure: invalid port: Port must be a number" in text
 
 
 def test_colour_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
