@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import inspect
 import pickle
 import sys
+import typing
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 
 import spice_errors as se
 from spice_errors import Failure, SpiceError, SpiceResult, Success
+from spice_errors import result as result_module
 from tests import strategies
 
 NETWORK = se.NetworkError("Upstream failed", status_code=503)
@@ -650,3 +653,36 @@ class TestCancellation:
                 return [item async for item in helper(endless(started))]
 
             await self.cancel_while_waiting(consume)
+
+
+def _contains_any(annotation: object) -> bool:
+    if annotation is Any:
+        return True
+    return any(_contains_any(arg) for arg in typing.get_args(annotation))
+
+
+def _public_callables() -> list[tuple[str, Callable[..., object]]]:
+    found: list[tuple[str, Callable[..., object]]] = []
+    for name in result_module.__all__:
+        obj = getattr(result_module, name)
+        if isinstance(obj, type):
+            found.extend(
+                (f"{name}.{attr}", member)
+                for attr, member in vars(obj).items()
+                if not attr.startswith("_") and inspect.isfunction(member)
+            )
+        elif inspect.isfunction(obj):
+            found.append((name, obj))
+    found.append(("zip", result_module.zip))
+    return found
+
+
+@pytest.mark.parametrize(("name", "fn"), _public_callables(), ids=str)
+def test_no_any_in_public_signatures(name: str, fn: Callable[..., object]) -> None:
+    """No parameter or return type of the result API is, or contains, Any."""
+    from returns.result import Result
+
+    namespace = {**vars(result_module), "Result": Result}
+    hints = typing.get_type_hints(fn, globalns=namespace)
+    assert hints, name
+    assert [] == [param for param, hint in hints.items() if _contains_any(hint)]

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import assert_never, assert_type
 
 import spice_errors as se
-from spice_errors import SpiceError
+from spice_errors import Failure, SpiceError, SpiceResult, Success
 
 # -- each factory returns its own precise type ------------------------------------------
 assert_type(SpiceError.agent_error("m", "agent"), se.AgentError)
@@ -113,3 +113,14 @@ se.ToolError("m")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
 se.NetworkError("m", status_code="503")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 se.NetworkError("m").message = "changed"  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
 SpiceError.network_error("m", "503")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+def by_match_on_errors(result: SpiceResult[int, se.AnySpiceError]) -> str:
+    match result:
+        case Success(value):
+            return str(value)
+        case Failure(SpiceError.RateLimitError(retry_after_ms=ms)):
+            assert_type(ms, int | None)
+            return "wait"
+        case Failure(error):
+            return error.code
