@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeAlias, cast
 
 import attrs
 
+from spice_errors._checks import is_int_at_least, is_number
 from spice_errors._redact import (
     MASK,
     is_secret_key,
@@ -100,27 +101,24 @@ def _name_list(message: str, label: str, names: tuple[str, ...]) -> str:
 
 
 def _nonnegative_ms(value: object, what: str) -> int:
-    if not isinstance(value, int | float) or isinstance(value, bool):
+    if not is_number(value):
         msg = f"{what} must be a number of seconds, got {type(value).__name__}"
         raise TypeError(msg)
-    if not math.isfinite(value) or value < 0:
+    seconds = float(value)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    if not math.isfinite(seconds) or seconds < 0:
         msg = f"{what} must be finite and >= 0, got {value!r}"
         raise ValueError(msg)
-    return round(value * 1000)
-
-
-def _is_int_at_least(value: object, minimum: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+    return round(seconds * 1000)
 
 
 def _check_retry_after_ms(_hint: RetryHint, _attribute: object, value: int | None) -> None:
-    if value is not None and not _is_int_at_least(value, 0):
+    if value is not None and not is_int_at_least(value, 0):
         msg = f"retry_after_ms must be an int >= 0 or None, got {value!r}"
         raise ValueError(msg)
 
 
 def _check_max_attempts(_hint: RetryHint, _attribute: object, value: int | None) -> None:
-    if value is not None and not _is_int_at_least(value, 1):
+    if value is not None and not is_int_at_least(value, 1):
         msg = f"max_attempts must be an int >= 1 or None, got {value!r}"
         raise ValueError(msg)
 
