@@ -253,7 +253,8 @@ class CircuitBreaker:
         failure_threshold: Consecutive failures that open the breaker.
         reset_timeout: Seconds the breaker stays open before a trial call.
         clock: A monotonic clock in seconds.
-        on_state_change: Called with the old and new state after every change.
+        on_state_change: Called with the old and new state at every change, in order,
+            while the breaker holds its lock: keep it short (it may read `state`).
 
     Raises:
         ValueError: When ``failure_threshold`` is not an int >= 1 or ``reset_timeout``
@@ -280,7 +281,8 @@ class CircuitBreaker:
         self.reset_timeout = float(reset_timeout)
         self._clock = clock
         self._on_state_change = on_state_change
-        self._lock = threading.Lock()
+        # Re-entrant, so that a listener may read `state` while it is told of a change.
+        self._lock = threading.RLock()
         self._state: CircuitState = "closed"
         self._failures = 0
         self._opened_at = 0.0
@@ -305,33 +307,27 @@ class CircuitBreaker:
         """Consecutive failures counted while closed."""
         return self._failures
 
-    def _change(self, new: CircuitState) -> tuple[CircuitState, CircuitState] | None:
+    def _change(self, new: CircuitState) -> None:
+        """Under the lock: move to ``new`` and tell the listener, in the true order."""
         old, self._state = self._state, new
-        return (old, new) if old != new else None
-
-    def _announce(self, change: tuple[CircuitState, CircuitState] | None) -> None:
-        if change is not None and self._on_state_change is not None:
-            self._on_state_change(*change)
+        if self._on_state_change is not None:
+            self._on_state_change(old, new)
 
     def _admit(self) -> tuple[RetryableError | None, bool]:
         """Under the lock: refuse the call with an error, or admit it (as the trial?)."""
-        change = None
         with self._lock:
             if self._state == "open":
                 left = self.reset_timeout - (self._clock() - self._opened_at)
                 if left > 0:
                     return self._refusal("open", left), False
-                change = self._change("half_open")
+                self._change("half_open")
             if self._state == "half_open":
                 if self._trial_running:
                     # If the trial fails, the breaker stays open this long again.
                     return self._refusal("half_open", self.reset_timeout), False
                 self._trial_running = True
-                trial = True
-            else:
-                trial = False
-        self._announce(change)
-        return None, trial
+                return None, True
+            return None, False
 
     def _refusal(self, state: CircuitState, left: float) -> RetryableError:
         return RetryableError(
@@ -341,23 +337,21 @@ class CircuitBreaker:
         )
 
     def _record(self, *, ok: bool, trial: bool) -> None:
-        change = None
         with self._lock:
             if trial:
                 self._trial_running = False
                 self._failures = 0
                 if not ok:
                     self._opened_at = self._clock()
-                change = self._change("closed" if ok else "open")
+                self._change("closed" if ok else "open")
             elif self._state == "closed":
                 self._failures = 0 if ok else self._failures + 1
                 if self._failures >= self.failure_threshold:
                     self._opened_at = self._clock()
                     self._failures = 0
-                    change = self._change("open")
+                    self._change("open")
             # Otherwise the call was let in before the breaker opened: its outcome is
             # stale and changes nothing, so only the trial decides what follows.
-        self._announce(change)
 
     def _abandon(self, *, trial: bool) -> None:
         """A call ended by cancellation or an interrupt: free the trial slot, count nothing."""

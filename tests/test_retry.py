@@ -1,0 +1,840 @@
+"""Retry: the classifier, RetryPolicy and its delays, the loops, hooks and testing mode."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from datetime import timedelta
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import spice_errors as se
+from spice_errors import Failure, RetryClassifier, RetryPolicy, SpiceError, SpiceResult, Success
+from spice_errors.retry import status_of
+
+
+@attrs.define
+class FakeTime:
+    """A clock that moves only when the code under test sleeps."""
+
+    now: float = 1000.0
+    sleeps: list[float] = attrs.field(factory=list)
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    async def sleep_async(self, seconds: float) -> None:
+        self.sleep(seconds)
+        await asyncio.sleep(0)
+
+
+@attrs.define
+class Script:
+    """An operation that answers from a list, then with success, counting its calls."""
+
+    answers: list[SpiceResult[str] | BaseException]
+    calls: int = 0
+
+    def __call__(self) -> SpiceResult[str]:
+        self.calls += 1
+        answer = self.answers[self.calls - 1] if self.calls <= len(self.answers) else Success("ok")
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    async def async_call(self) -> SpiceResult[str]:
+        await asyncio.sleep(0)
+        return self()
+
+
+def network(status: int | None = None, **context: object) -> Failure[se.NetworkError]:
+    return Failure(se.NetworkError(f"HTTP {status}", status_code=status, context=context))
+
+
+NO_JITTER = RetryPolicy(max_attempts=3, jitter=0)
+
+
+def run(
+    script: Script,
+    policy: RetryPolicy = NO_JITTER,
+    fake: FakeTime | None = None,
+    **options: Any,
+) -> SpiceResult[str, SpiceError]:
+    fake = fake or FakeTime()
+    options.setdefault("on_retry", None)
+    options.setdefault("on_give_up", None)
+    return se.retry(script, policy, sleep=fake.sleep, clock=fake.clock, **options)
+
+
+class TestClassifier:
+    """The Kotlin framework's default classification rules, one row each."""
+
+    @pytest.mark.parametrize("status", [500, 502, 503, 504, 599, 408, 429])
+    def test_retryable_statuses(self, status: int) -> None:
+        """5xx, 408 and 429 are worth retrying."""
+        assert se.is_retryable(se.NetworkError("x", status_code=status))
+
+    @pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422])
+    def test_client_errors_are_not(self, status: int) -> None:
+        """Other 4xx are the request's fault: retrying cannot help."""
+        assert not se.is_retryable(se.NetworkError("x", status_code=status))
+
+    def test_network_error_without_status(self) -> None:
+        """A network failure without a status (refused, reset) is retryable..."""
+        assert se.is_retryable(se.NetworkError("refused", context={"phase": "connect"}))
+
+    def test_tls_failures_never(self) -> None:
+        """...but a TLS failure never is."""
+        assert not se.is_retryable(se.NetworkError("bad certificate", context={"tls": True}))
+
+    def test_rate_limit_suggests_its_delay(self) -> None:
+        """RateLimitError is retryable and suggests its retry_after_ms, in seconds."""
+        decision = se.classify(se.RateLimitError("slow", retry_after_ms=1500))
+        assert (
+            se.RetryDecision(should_retry=True, reason="rate limited", suggested_delay=1.5)
+            == decision
+        )
+        assert se.classify(se.RateLimitError("slow")).suggested_delay is None
+
+    def test_timeout(self) -> None:
+        """TimeoutError is retryable."""
+        assert se.is_retryable(se.TimeoutError("slow"))
+
+    def test_tool_error_by_status(self) -> None:
+        """A ToolError without status is not retryable; with a retryable status it is."""
+        assert not se.is_retryable(se.ToolError("x", tool_name="t"))
+        assert se.is_retryable(se.ToolError("x", tool_name="t", context={"status_code": 503}))
+        assert not se.is_retryable(se.ToolError("x", tool_name="t", context={"status_code": 400}))
+        assert not se.is_retryable(se.ToolError("x", tool_name="t", context={"status_code": True}))
+
+    @pytest.mark.parametrize(
+        "cls", [se.AgentError, se.CommError, se.ExecutionError, se.CheckpointError, se.UnknownError]
+    )
+    def test_context_decides_for_the_rest(self, cls: type[SpiceError]) -> None:
+        """Agent, comm, execution, checkpoint and unknown errors follow their context."""
+        assert not se.is_retryable(cls("x"))
+        assert se.is_retryable(cls("x", context={"status_code": 429}))
+        assert se.is_retryable(cls("x", context={"retryable": True}))
+        assert not se.is_retryable(cls("x", context={"retryable": "yes"}))
+
+    @pytest.mark.parametrize(
+        "error",
+        [
+            se.ValidationError("x", context={"retryable": True}),
+            se.AuthenticationError("x", context={"status_code": 503}),
+            se.ConfigurationError("x"),
+            se.SerializationError("x"),
+            se.ToolLookupError("x"),
+            se.RoutingError("x"),
+        ],
+        ids=lambda error: type(error).__name__,
+    )
+    def test_never_retried(self, error: SpiceError) -> None:
+        """Validation, auth, configuration, serialization, lookup and routing: never."""
+        assert not se.is_retryable(error)
+
+    def test_retryable_error(self) -> None:
+        """RetryableError is retryable, suggesting its hint's wait and giving its reason."""
+        hint = se.RetryHint.from_retry_after_seconds(2, "HTTP 503 Retry-After")
+        decision = se.classify(se.RetryableError("x", status_code=503, retry_hint=hint))
+        assert se.RetryDecision(
+            should_retry=True, reason="HTTP 503 Retry-After", suggested_delay=2.0
+        ) == (decision)
+        assert se.classify(se.RetryableError("x")) == se.RetryDecision(
+            should_retry=True, reason="retryable error"
+        )
+
+    def test_hint_with_skip_is_honoured(self) -> None:
+        """A hint that says skip stops retrying, even under ALWAYS_RETRY."""
+        error = se.RetryableError("x", retry_hint=se.RetryHint.skip("idempotency key reused"))
+        assert se.RetryDecision(should_retry=False, reason="idempotency key reused") == se.classify(
+            error
+        )
+        assert not RetryClassifier.ALWAYS_RETRY.classify(error).should_retry
+        bare = se.RetryableError("x", retry_hint=se.RetryHint(skip_retry=True))
+        assert "the hint says skip" == se.classify(bare).reason
+
+    @pytest.mark.parametrize("status", [400, 404, 409])
+    def test_retryable_error_with_a_client_status_is_not(self, status: int) -> None:
+        """A RetryableError whose status is a 4xx other than 408 or 429 is not retried."""
+        assert not se.is_retryable(se.RetryableError("x", status_code=status))
+
+    def test_never_retry_rejects_all(self) -> None:
+        """NEVER_RETRY rejects every error, even the most retryable."""
+        for error in (
+            se.NetworkError("x", status_code=503),
+            se.RateLimitError("x"),
+            se.TimeoutError("x"),
+        ):
+            assert not RetryClassifier.NEVER_RETRY.classify(error).should_retry
+
+    def test_always_retry_accepts_all_but_skips(self) -> None:
+        """ALWAYS_RETRY retries even validation errors."""
+        assert RetryClassifier.ALWAYS_RETRY.classify(se.ValidationError("x")).should_retry
+
+    def test_rules_by_code(self) -> None:
+        """Codes can be always or never retried, one or many at a time."""
+        classifier = RetryClassifier(
+            always="VALIDATION_ERROR", never=["TIMEOUT_ERROR", "RATE_LIMIT_ERROR"]
+        )
+        assert classifier.classify(se.ValidationError("x")).should_retry
+        assert not classifier.classify(se.TimeoutError("x")).should_retry
+        assert classifier.classify(se.NetworkError("x", status_code=503)).should_retry
+        assert frozenset({"TIMEOUT_ERROR", "RATE_LIMIT_ERROR"}) == classifier.never
+
+    def test_custom_predicate(self) -> None:
+        """A predicate decides first; None leaves the error to the other rules."""
+
+        def quota(error: SpiceError) -> bool | None:
+            return False if error.context.get("quota") == "daily" else None
+
+        classifier = RetryClassifier(predicate=quota)
+        daily = se.RateLimitError("x", retry_after_ms=100, context={"quota": "daily"})
+        decision = classifier.classify(daily)
+        assert not decision.should_retry
+        assert "custom rule" == decision.reason
+        assert classifier.classify(se.RateLimitError("x")).should_retry
+
+    def test_bad_base_is_rejected(self) -> None:
+        """The base must be one of the three names."""
+        with pytest.raises(ValueError, match="'base' must be in"):
+            RetryClassifier(base="sometimes")  # type: ignore[arg-type]
+
+    def test_status_of(self) -> None:
+        """The status comes from the field, then the context's http_status or status_code."""
+        assert 503 == status_of(se.NetworkError("x", status_code=503))
+        assert 502 == status_of(se.UnknownError("x", context={"http_status": 502}))
+        assert 429 == status_of(se.ToolError("x", tool_name="t", context={"status_code": 429}))
+        assert status_of(se.UnknownError("x", context={"status_code": "500"})) is None
+
+
+class TestPolicy:
+    """RetryPolicy: presets, validation and delay math."""
+
+    def test_default_is_kotlins(self) -> None:
+        """DEFAULT is 3 attempts, 200 ms, 10 s, x2, jitter 0.1, cap, no window."""
+        assert (
+            RetryPolicy(
+                max_attempts=3, initial_delay=0.2, max_delay=10.0, multiplier=2.0, jitter=0.1
+            )
+            == RetryPolicy.DEFAULT
+        )
+        assert RetryPolicy.DEFAULT.max_elapsed is None
+        assert "cap" == RetryPolicy.DEFAULT.retry_after
+
+    def test_presets(self) -> None:
+        """Each preset has its documented values."""
+        assert 1 == RetryPolicy.NO_RETRY.max_attempts
+        assert not RetryPolicy.NO_RETRY.retry_enabled
+        assert (5, 0.1, 5.0, 1.5) == attrs.astuple(RetryPolicy.AGGRESSIVE)[:4]
+        assert (3, 1.0, 30.0, 3.0) == attrs.astuple(RetryPolicy.CONSERVATIVE)[:4]
+        assert (5, 1.0, 60.0, 2.0, 0.2) == attrs.astuple(RetryPolicy.RATE_LIMIT_FRIENDLY)[:5]
+
+    def test_attempt_counting(self) -> None:
+        """should_retry(n) is n <= max_attempts; has_more_retries(n) is n < max_attempts."""
+        policy = RetryPolicy.DEFAULT
+        assert [True, True, True, False] == [policy.should_retry(n) for n in (1, 2, 3, 4)]
+        assert [True, True, False] == [policy.has_more_retries(n) for n in (1, 2, 3)]
+        assert policy.retry_enabled
+
+    def test_delay_sequence(self) -> None:
+        """0.2, 0.4, 0.8, 1.6 s without jitter."""
+        assert [0.2, 0.4, 0.8, 1.6] == RetryPolicy(max_attempts=5, jitter=0).delays()
+
+    def test_delay_cap(self) -> None:
+        """Waits stop growing at max_delay."""
+        policy = RetryPolicy(max_attempts=6, max_delay=1.0, jitter=0)
+        assert [0.2, 0.4, 0.8, 1.0, 1.0] == policy.delays()
+
+    def test_timedelta_accepted(self) -> None:
+        """Durations can be given as timedelta."""
+        policy = RetryPolicy(
+            initial_delay=timedelta(milliseconds=250),
+            max_delay=timedelta(seconds=2),
+            max_elapsed=timedelta(minutes=1),
+        )
+        assert (0.25, 2.0, 60.0) == (policy.initial_delay, policy.max_delay, policy.max_elapsed)
+
+    def test_server_wait_is_capped_and_never_jittered(self) -> None:
+        """A hint is used as it is, up to max_delay, whatever the jitter."""
+        policy = RetryPolicy(max_delay=5.0, jitter=1.0)
+        assert 3.0 == policy.calculate_delay(1, 3.0, random=lambda: 0.0)
+        assert 5.0 == policy.calculate_delay(1, timedelta(seconds=30))
+        assert 0.0 == policy.calculate_delay(1, -1.0)
+
+    @given(
+        st.integers(min_value=1, max_value=40),
+        st.floats(min_value=0, max_value=1),
+        st.floats(min_value=0, max_value=0.999),
+    )
+    def test_jitter_stays_in_bounds(self, attempt: int, jitter: float, draw: float) -> None:
+        """A jittered wait is within ± jitter of the backoff, and within [0, max_delay]."""
+        policy = RetryPolicy(max_attempts=50, jitter=jitter)
+        base = min(0.2 * 2.0 ** (attempt - 1), policy.max_delay)
+        delay = policy.calculate_delay(attempt, random=lambda: draw)
+        assert 0 <= delay <= policy.max_delay
+        assert base * (1 - jitter) - 1e-9 <= delay <= base * (1 + jitter) + 1e-9
+
+    def test_default_random(self) -> None:
+        """Without a source, jitter uses random.random and stays in bounds."""
+        delays = [RetryPolicy(jitter=0.5).calculate_delay(1) for _ in range(50)]
+        assert all(0.1 <= delay <= 0.3 for delay in delays)
+        assert len(set(delays)) > 1
+
+    @pytest.mark.parametrize(
+        ("options", "message"),
+        [
+            ({"max_attempts": 0}, "max_attempts must be an int >= 1"),
+            ({"max_attempts": -2}, "max_attempts must be an int >= 1"),
+            ({"max_attempts": 2.5}, "max_attempts must be an int >= 1"),
+            ({"max_attempts": True}, "max_attempts must be an int >= 1"),
+            ({"initial_delay": -0.1}, "initial_delay must be a finite number of seconds >= 0"),
+            ({"initial_delay": math.nan}, "initial_delay must be a finite number"),
+            ({"max_delay": math.inf}, "max_delay must be a finite number"),
+            ({"max_delay": "10"}, "max_delay must be a finite number"),
+            (
+                {"initial_delay": 2.0, "max_delay": 1.0},
+                r"max_delay \(1.0\) must be >= initial_delay",
+            ),
+            ({"multiplier": 0.5}, "multiplier must be a finite number >= 1"),
+            ({"multiplier": math.nan}, "multiplier must be a finite number >= 1"),
+            ({"jitter": 1.5}, "jitter must be a number from 0 to 1"),
+            ({"jitter": -0.1}, "jitter must be a number from 0 to 1"),
+            ({"max_elapsed": 0}, "max_elapsed must be a finite number of seconds > 0"),
+            ({"max_elapsed": math.inf}, "max_elapsed must be a finite number"),
+            ({"max_elapsed": -5}, "max_elapsed must be a finite number"),
+            ({"retry_after": "ignore"}, 'retry_after must be "cap" or "strict"'),
+        ],
+    )
+    def test_bad_values_are_rejected(self, options: dict[str, Any], message: str) -> None:
+        """Nonsense is refused at construction, saying what is wrong."""
+        with pytest.raises(ValueError, match=message):
+            RetryPolicy(**options)
+
+
+class TestLoop:
+    """The retry loop's behaviours, as in the Kotlin framework and beyond."""
+
+    def test_success_first_time(self) -> None:
+        """A success at once is one call and no wait."""
+        script, fake = Script([]), FakeTime()
+        assert Success("ok") == run(script, fake=fake)
+        assert 1 == script.calls
+        assert [] == fake.sleeps
+
+    def test_success_after_a_retryable_failure(self) -> None:
+        """503 then success: two calls, one backoff wait."""
+        script, fake = Script([network(503)]), FakeTime()
+        assert Success("ok") == run(script, fake=fake)
+        assert 2 == script.calls
+        assert [0.2] == fake.sleeps
+
+    def test_exhaustion_after_three_attempts(self) -> None:
+        """Three retryable failures exhaust the default policy, telling the whole story."""
+        script, fake = Script([network(500), network(502), network(503)]), FakeTime()
+        result = run(script, fake=fake)
+        assert 3 == script.calls
+        assert [0.2, 0.4] == fake.sleeps
+        assert isinstance(result, Failure)
+        error = result.error
+        assert isinstance(error, se.ExecutionError)
+        assert "Retry exhausted after 3 attempts: HTTP 503" == error.message
+        assert {
+            "retries_exhausted": True,
+            "total_attempts": 3,
+            "total_retry_delay_ms": 600,
+            "elapsed_ms": 600,
+            "last_error_code": "NETWORK_ERROR",
+            "last_status_code": 503,
+            "original_error_code": "NETWORK_ERROR",
+            "error_history": ["NETWORK_ERROR", "NETWORK_ERROR", "NETWORK_ERROR"],
+        } == dict(error.context)
+        assert isinstance(error.cause, se.SpiceException)
+        assert isinstance(error.cause.error, se.NetworkError)
+        assert 503 == error.cause.error.status_code
+
+    def test_history_of_mixed_errors(self) -> None:
+        """The history lists every attempt's code, the first one named."""
+        script = Script(
+            [se.failure(se.TimeoutError("slow")), network(503), Failure(se.RateLimitError("x"))]
+        )
+        result = run(script)
+        assert isinstance(result, Failure)
+        assert ["TIMEOUT_ERROR", "NETWORK_ERROR", "RATE_LIMIT_ERROR"] == result.error.context[
+            "error_history"
+        ]
+        assert "TIMEOUT_ERROR" == result.error.context["original_error_code"]
+        assert result.error.context["last_status_code"] is None
+
+    def test_non_retryable_failure_after_one_call(self) -> None:
+        """A 404 comes back unchanged after one call."""
+        script = Script([network(404)])
+        assert network(404) == run(script)
+        assert 1 == script.calls
+
+    def test_single_attempt_returns_the_failure_unchanged(self) -> None:
+        """Under max_attempts=1 any failure comes back as it is, and on_give_up stays silent."""
+        given_up: list[se.RetryEvent] = []
+        script = Script([network(503)])
+        assert network(503) == run(script, RetryPolicy.NO_RETRY, on_give_up=given_up.append)
+        assert 1 == script.calls
+        assert [] == given_up
+
+    def test_exceptions_are_failures(self) -> None:
+        """An exception the operation raises is mapped and retried like any failure."""
+        script = Script([ConnectionResetError("reset"), ConnectionRefusedError(111, "refused")])
+        assert Success("ok") == run(script)
+        assert 3 == script.calls
+
+    def test_non_retryable_exception(self) -> None:
+        """An exception that maps to a non-retryable error ends the call."""
+        result = run(Script([ValueError("bad input")]))
+        assert isinstance(result, Failure)
+        assert isinstance(result.error, se.ValidationError)
+
+    @pytest.mark.parametrize("exc_type", [KeyboardInterrupt, SystemExit])
+    def test_interrupts_propagate(self, exc_type: type[BaseException]) -> None:
+        """Interrupts are never retried or turned into failures."""
+        script = Script([network(503), exc_type()])
+        with pytest.raises(exc_type):
+            run(script)
+        assert 2 == script.calls
+
+    def test_hint_limits_attempts(self) -> None:
+        """A hint's max_attempts lowers the policy's."""
+        hinted = Failure(se.RetryableError("x", retry_hint=se.RetryHint.with_max_attempts(2)))
+        script = Script([hinted, hinted, hinted])
+        result = run(script, RetryPolicy(max_attempts=5, jitter=0))
+        assert 2 == script.calls
+        assert isinstance(result, Failure)
+        assert 2 == result.error.context["total_attempts"]
+
+    def test_classifier_is_used(self) -> None:
+        """The classifier given decides."""
+        script = Script([network(503)])
+        assert network(503) == run(script, classifier=RetryClassifier.NEVER_RETRY)
+        assert 1 == script.calls
+
+    def test_name_defaults_to_the_operations(self) -> None:
+        """Events name the operation by its qualified name unless told."""
+        events: list[se.RetryEvent] = []
+
+        def fetch_user() -> SpiceResult[str]:
+            return network(503) if not events else Success("ann")
+
+        fake = FakeTime()
+        se.retry(fetch_user, NO_JITTER, sleep=fake.sleep, clock=fake.clock, on_retry=events.append)
+        assert events[0].operation.endswith("fetch_user")
+        script = Script([network(503)])
+        run(script, on_retry=events.append)
+        assert "Script" == events[1].operation
+        run(Script([network(503)]), on_retry=events.append, name="GET /users")
+        assert "GET /users" == events[2].operation
+
+
+class TestServerWaits:
+    """Waits the server asked for: never jittered below, capped or strict, within the window."""
+
+    def test_retry_after_is_waited_exactly(self) -> None:
+        """A RateLimitError's retry_after_ms is the wait, however jittery the policy."""
+        fake = FakeTime()
+        script = Script([Failure(se.RateLimitError("slow", retry_after_ms=1500))])
+        assert Success("ok") == run(script, RetryPolicy(jitter=1.0), fake)
+        assert [1.5] == fake.sleeps
+
+    def test_hint_is_waited_exactly(self) -> None:
+        """A RetryableError's hint is the wait."""
+        fake = FakeTime()
+        error = se.SpiceError.retryable_http_error(503, "busy", retry_after_seconds=2)
+        assert Success("ok") == run(Script([Failure(error)]), RetryPolicy(jitter=1.0), fake)
+        assert [2.0] == fake.sleeps
+
+    def test_longer_than_max_delay_is_capped_by_default(self) -> None:
+        """Under "cap", a Retry-After beyond max_delay waits max_delay."""
+        fake = FakeTime()
+        script = Script([Failure(se.RateLimitError("slow", retry_after_ms=120_000))])
+        assert Success("ok") == run(script, RetryPolicy(max_delay=30, jitter=0), fake)
+        assert [30.0] == fake.sleeps
+
+    def test_longer_than_max_delay_stops_when_strict(self) -> None:
+        """Under "strict", it stops at once, saying why, and goes to on_give_up."""
+        given_up: list[se.RetryEvent] = []
+        fake = FakeTime()
+        script = Script([Failure(se.RateLimitError("slow", retry_after_ms=120_000))])
+        result = run(
+            script,
+            RetryPolicy(max_delay=30, retry_after="strict"),
+            fake,
+            on_give_up=given_up.append,
+        )
+        assert 1 == script.calls
+        assert [] == fake.sleeps
+        assert isinstance(result, Failure)
+        assert isinstance(result.error, se.RateLimitError)
+        assert 120_000 == result.error.retry_after_ms
+        assert "retry_after_exceeds_cap" == result.error.context["retry_stopped"]
+        assert 1 == result.error.context["total_attempts"]
+        assert ["retry_after_exceeds_cap"] == [event.reason for event in given_up]
+        assert given_up[0].wait is None
+
+    def test_longer_than_the_window_stops(self) -> None:
+        """A Retry-After longer than what is left of max_elapsed stops at once."""
+        fake = FakeTime()
+        script = Script([Failure(se.RateLimitError("slow", retry_after_ms=8_000))])
+        result = run(script, RetryPolicy(max_delay=30, max_elapsed=5), fake)
+        assert [] == fake.sleeps
+        assert isinstance(result, Failure)
+        assert "window_exhausted" == result.error.context["retry_stopped"]
+
+    def test_backoff_longer_than_what_is_left_stops(self) -> None:
+        """A computed backoff that would pass the window's end stops too: no partial sleeps."""
+        fake = FakeTime()
+        policy = RetryPolicy(max_attempts=10, initial_delay=1, max_delay=8, jitter=0, max_elapsed=6)
+        result = run(Script([network(503)] * 10), policy, fake)
+        assert [1.0, 2.0] == fake.sleeps  # 1 + 2 = 3 s used; 4 s would pass 6 s
+        assert isinstance(result, Failure)
+        assert "window_exhausted" == result.error.context["retry_stopped"]
+        assert 3 == result.error.context["total_attempts"]
+
+    @given(
+        st.lists(st.floats(min_value=0, max_value=5), min_size=1, max_size=8),
+        st.floats(min_value=0.5, max_value=20),
+        st.lists(st.integers(min_value=0, max_value=10_000) | st.none(), min_size=10, max_size=10),
+    )
+    def test_no_sleep_passes_the_window(
+        self, costs: list[float], window: float, retry_afters: list[int | None]
+    ) -> None:
+        """Whatever the attempts cost and the server asks, waits end within max_elapsed."""
+        fake = FakeTime()
+        start = fake.now
+        answers = iter(retry_afters)
+
+        def operation() -> SpiceResult[str]:
+            fake.now += costs[min(len(fake.sleeps), len(costs) - 1)]
+            return Failure(se.RateLimitError("slow", retry_after_ms=next(answers, None)))
+
+        policy = RetryPolicy(max_attempts=10, initial_delay=0.1, max_delay=4, max_elapsed=window)
+        se.retry(
+            operation, policy, sleep=fake.sleep, clock=fake.clock, on_retry=None, on_give_up=None
+        )
+        ends = []
+        for index, wait in enumerate(fake.sleeps):
+            spent = sum(costs[min(i, len(costs) - 1)] for i in range(index + 1)) + sum(
+                fake.sleeps[:index]
+            )
+            ends.append(spent + wait)
+        assert all(end <= window + 1e-9 for end in ends)
+        assert fake.now - start >= sum(fake.sleeps)
+
+
+class TestIdempotency:
+    """Calls that must not be repeated are retried only when the request never left."""
+
+    def test_connect_failures_are_retried(self) -> None:
+        """Refused, DNS and connect timeouts prove the server never saw the request."""
+        refused = Failure(se.NetworkError("refused", context={"phase": "connect"}))
+        timeout = Failure(se.TimeoutError("connect timeout", context={"phase": "connect"}))
+        script = Script([refused, timeout])
+        assert Success("ok") == run(script, idempotent=False)
+        assert 3 == script.calls
+
+    @pytest.mark.parametrize(
+        "failure",
+        [
+            network(503),
+            Failure(se.TimeoutError("read timeout", context={"phase": "read"})),
+            Failure(se.RateLimitError("slow", retry_after_ms=10)),
+            Failure(se.NetworkError("reset", context={"phase": "read"})),
+        ],
+        ids=["503", "read timeout", "429", "reset"],
+    )
+    def test_others_are_not(self, failure: SpiceResult[str]) -> None:
+        """5xx, read timeouts, 429 and resets may have reached the server: one call only."""
+        script = Script([failure])
+        assert failure == run(script, idempotent=False)
+        assert 1 == script.calls
+
+
+class TestHooks:
+    """on_retry and on_give_up, and the default log line."""
+
+    def test_events(self) -> None:
+        """on_retry hears each planned wait; on_give_up hears the exhausted result."""
+        retried: list[se.RetryEvent] = []
+        given_up: list[se.RetryEvent] = []
+        fake = FakeTime()
+        result = run(
+            Script([network(503)] * 3),
+            fake=fake,
+            on_retry=retried.append,
+            on_give_up=given_up.append,
+            name="GET /orders",
+        )
+        assert [(1, 0.2, 0.0), (2, 0.4, pytest.approx(0.2))] == [
+            (e.attempt, e.wait, e.elapsed) for e in retried
+        ]
+        assert all(
+            event.operation == "GET /orders" and event.max_attempts == 3 for event in retried
+        )
+        assert all(event.reason == "HTTP 503" for event in retried)
+        assert network(503).error == retried[0].error
+        assert 1 == len(given_up)
+        assert isinstance(result, Failure)
+        assert result.error is given_up[0].error
+        assert given_up[0].wait is None
+        assert 3 == given_up[0].attempt
+
+    def test_give_up_is_not_called_for_non_retryable_failures(self) -> None:
+        """Failures that were never retryable are not dead letters."""
+        given_up: list[se.RetryEvent] = []
+        run(Script([network(400)]), on_give_up=given_up.append)
+        assert [] == given_up
+
+    def test_default_log_lines(self, caplog: pytest.LogCaptureFixture) -> None:
+        """By default each retry and the give-up log one redacted line, and nothing secret."""
+        caplog.set_level(logging.INFO, logger="spice_errors.retry")
+        secret = se.NetworkError(
+            "upstream said: token=S3cr3t-body",
+            status_code=503,
+            endpoint="https://bob:S3cr3t-pw@api.example/v1?api_key=S3cr3t-key",
+            context={"authorization": "S3cr3t-auth"},
+        )
+        fake = FakeTime()
+        se.retry(
+            Script([Failure(secret)] * 3),
+            NO_JITTER,
+            sleep=fake.sleep,
+            clock=fake.clock,
+            name="fetch",
+        )
+        lines = [record.getMessage() for record in caplog.records]
+        assert [
+            (
+                "fetch: attempt 1/3 failed code=NETWORK_ERROR status=503 "
+                "endpoint=https://api.example/v1?api_key=*** retrying in 0.200s (HTTP 503)"
+            ),
+            (
+                "fetch: attempt 2/3 failed code=NETWORK_ERROR status=503 "
+                "endpoint=https://api.example/v1?api_key=*** retrying in 0.400s (HTTP 503)"
+            ),
+            "fetch: attempt 3/3 failed code=EXECUTION_ERROR giving up (HTTP 503)",
+        ] == lines
+        assert [logging.INFO, logging.INFO, logging.WARNING] == [r.levelno for r in caplog.records]
+        assert not any("S3cr3t" in line for line in lines)
+
+    def test_logger_is_quiet_without_configuration(self) -> None:
+        """The library's logger has a NullHandler, so nothing reaches stderr by default."""
+        from spice_errors.retry import _logger
+
+        logger = _logger()
+        assert any(isinstance(handler, logging.NullHandler) for handler in logger.handlers)
+        assert _logger() is logger
+        assert 1 == len(logger.handlers)
+
+
+class TestTestingMode:
+    """retry_testing: no waits, optional attempt count, scoped or process-wide."""
+
+    def test_no_waits(self) -> None:
+        """Waits are computed and reported but never slept."""
+        fake = FakeTime()
+        retried: list[se.RetryEvent] = []
+        with se.retry_testing():
+            assert Success("ok") == run(
+                Script([network(503)] * 2), fake=fake, on_retry=retried.append
+            )
+        assert [] == fake.sleeps
+        assert [0.2, 0.4] == [event.wait for event in retried]
+
+    def test_attempts_override(self) -> None:
+        """attempts replaces every policy's max_attempts while on."""
+        script = Script([network(503)] * 10)
+        with se.retry_testing(attempts=4):
+            result = run(script, RetryPolicy(max_attempts=10))
+        assert 4 == script.calls
+        assert isinstance(result, Failure)
+        assert 4 == result.error.context["total_attempts"]
+
+    def test_process_wide_and_restored(self) -> None:
+        """Called without with, it stays on; a with block restores what was before."""
+        from spice_errors.retry import _testing
+
+        switch = se.retry_testing(attempts=2)
+        try:
+            assert (True, 2) == (_testing.enabled, _testing.attempts)
+            with se.retry_testing(enabled=False):
+                assert (False, None) == (_testing.enabled, _testing.attempts)
+            assert (True, 2) == (_testing.enabled, _testing.attempts)
+        finally:
+            switch.__exit__(None, None, None)
+        assert (False, None) == (_testing.enabled, _testing.attempts)
+
+    @pytest.mark.parametrize("attempts", [0, -1, True])
+    def test_bad_attempts(self, attempts: int) -> None:
+        """attempts must be a positive int."""
+        with pytest.raises(ValueError, match="attempts must be an int >= 1"):
+            se.retry_testing(attempts=attempts)
+
+    def test_real_sleep_is_skipped(self) -> None:
+        """With the default sleep, testing mode makes a long policy return at once."""
+        policy = RetryPolicy(max_attempts=3, initial_delay=60, max_delay=60, jitter=0)
+        started = time.monotonic()
+        with se.retry_testing():
+            result = se.retry(Script([network(503)] * 3), policy, on_retry=None, on_give_up=None)
+        assert isinstance(result, Failure)
+        assert 120_000 == result.error.context["total_retry_delay_ms"]
+        assert time.monotonic() - started < 60
+
+
+class TestAsync:
+    """retry_async and the decorator, on a real event loop."""
+
+    async def test_retry_async(self) -> None:
+        """The async loop retries like the sync one, awaiting its sleeps."""
+        fake = FakeTime()
+        script = Script([network(503), Failure(se.RateLimitError("x", retry_after_ms=300))])
+        result = await se.retry_async(
+            script.async_call, NO_JITTER, sleep=fake.sleep_async, clock=fake.clock, on_retry=None
+        )
+        assert Success("ok") == result
+        assert [0.2, 0.3] == fake.sleeps
+
+    async def test_async_success_first_time(self) -> None:
+        """A success at once is one call, in the async loop too."""
+        script = Script([])
+        assert Success("ok") == await se.retry_async(script.async_call)
+        assert 1 == script.calls
+
+    async def test_retry_async_gives_up(self) -> None:
+        """Exhaustion and non-retryable failures end the async loop too."""
+        given_up: list[se.RetryEvent] = []
+        fake = FakeTime()
+        result = await se.retry_async(
+            Script([network(503)] * 3).async_call,
+            NO_JITTER,
+            sleep=fake.sleep_async,
+            clock=fake.clock,
+            on_retry=None,
+            on_give_up=given_up.append,
+        )
+        assert isinstance(result, Failure)
+        assert isinstance(result.error, se.ExecutionError)
+        assert 1 == len(given_up)
+
+    async def test_async_exceptions_are_failures(self) -> None:
+        """An exception in the awaited operation is a failure."""
+        fake = FakeTime()
+        script = Script([ConnectionRefusedError(111, "refused")])
+        result = await se.retry_async(
+            script.async_call, NO_JITTER, sleep=fake.sleep_async, clock=fake.clock
+        )
+        assert Success("ok") == result
+
+    async def test_real_asyncio_sleep(self) -> None:
+        """By default the async loop waits with asyncio.sleep, at least as long as planned."""
+        policy = RetryPolicy(max_attempts=2, initial_delay=0.02, jitter=0)
+        started = time.monotonic()
+        result = await se.retry_async(Script([network(503)]).async_call, policy, on_retry=None)
+        assert Success("ok") == result
+        assert time.monotonic() - started >= 0.02
+
+    async def test_testing_mode_skips_async_sleeps(self) -> None:
+        """Testing mode applies to the async loop as well."""
+        fake = FakeTime()
+        with se.retry_testing():
+            await se.retry_async(
+                Script([network(503)]).async_call,
+                NO_JITTER,
+                sleep=fake.sleep_async,
+                clock=fake.clock,
+            )
+        assert [] == fake.sleeps
+
+    async def test_cancellation_during_a_wait(self) -> None:
+        """Cancelling a retry while it waits cancels it; nothing is turned into a failure."""
+        policy = RetryPolicy(max_attempts=3, initial_delay=30, max_delay=30, jitter=0)
+        task = asyncio.ensure_future(
+            se.retry_async(Script([network(503)] * 3).async_call, policy, on_retry=None)
+        )
+        await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    async def test_cancellation_during_an_attempt(self) -> None:
+        """Cancelling a retry while its operation runs cancels it."""
+        started = asyncio.Event()
+
+        async def hangs() -> SpiceResult[str]:
+            started.set()
+            await asyncio.Event().wait()
+            raise AssertionError("unreachable")  # pragma: no cover
+
+        task = asyncio.ensure_future(se.retry_async(hangs))
+        await started.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+class TestDecorator:
+    """@retrying on plain and async functions."""
+
+    def test_sync(self) -> None:
+        """Each call of the decorated function is retried."""
+        script = Script([network(503)])
+        events: list[se.RetryEvent] = []
+
+        @se.retrying(RetryPolicy(max_attempts=2, initial_delay=0, jitter=0), on_retry=events.append)
+        def fetch(suffix: str) -> SpiceResult[str]:
+            return script().map(lambda body: body + suffix)
+
+        assert Success("ok!") == fetch("!")
+        assert 2 == script.calls
+        assert events[0].operation.endswith("fetch")
+        assert "fetch" == fetch.__name__
+
+    async def test_async(self) -> None:
+        """Async functions are retried with retry_async."""
+        script = Script([network(503), network(502)])
+
+        @se.retrying(
+            RetryPolicy(max_attempts=3, initial_delay=0, jitter=0), name="load", on_retry=None
+        )
+        async def load() -> SpiceResult[str]:
+            return await script.async_call()
+
+        assert Success("ok") == await load()
+        assert 3 == script.calls
+
+    def test_non_idempotent(self) -> None:
+        """The decorator passes idempotent and the classifier on."""
+        script = Script([network(503)])
+
+        @se.retrying(idempotent=False)
+        def post() -> SpiceResult[str]:
+            return script()
+
+        assert network(503) == post()
+        assert 1 == script.calls
+
+
+def test_retry_hint_reason_in_events() -> None:
+    """Events give the hint's reason as the decision's reason."""
+    events: list[se.RetryEvent] = []
+    run(
+        Script([Failure(SpiceError.retryable_http_error(503, "busy", retry_after_seconds=0))]),
+        on_retry=events.append,
+    )
+    assert ["HTTP 503 Retry-After"] == [event.reason for event in events]
+    assert [0.0] == [event.wait for event in events]
