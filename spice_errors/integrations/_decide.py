@@ -1,0 +1,33 @@
+"""What the integrations share: one retry decision for an exception or a failure."""
+
+from __future__ import annotations
+
+from spice_errors.errors import SpiceError
+from spice_errors.mapping import from_exception
+from spice_errors.retry import RetryClassifier, RetryDecision
+
+__all__ = ["decide"]
+
+_NO = RetryDecision(should_retry=False, reason="not a failure")
+
+
+def decide(
+    outcome: BaseException | SpiceError | None,
+    classifier: RetryClassifier,
+    *,
+    idempotent: bool,
+) -> RetryDecision:
+    """The classifier's decision on an exception (mapped first) or an error.
+
+    Under ``idempotent=False`` only failures that prove the request never left (context
+    ``phase="connect"``) are retried, as in `spice_errors.retry`.
+    """
+    if outcome is None:
+        return _NO
+    error = outcome if isinstance(outcome, SpiceError) else from_exception(outcome)
+    decision = classifier.classify(error)
+    if decision.should_retry and not idempotent and error.context.get("phase") != "connect":
+        return RetryDecision(
+            should_retry=False, reason="not idempotent, and the request may have arrived"
+        )
+    return decision

@@ -1,0 +1,93 @@
+"""Use the library's classifier and server waits with tenacity.
+
+``retry=retry_if_retryable()`` decides on exceptions and on returned failures alike;
+``wait=wait_server_or(fallback)`` waits what the server asked for, else the fallback.
+
+Examples:
+    >>> import tenacity
+    >>> from spice_errors.integrations.tenacity import retry_if_retryable, wait_server_or
+    >>> @tenacity.retry(
+    ...     retry=retry_if_retryable(),
+    ...     wait=wait_server_or(tenacity.wait_none()),
+    ...     stop=tenacity.stop_after_attempt(3),
+    ... )
+    ... def fetch() -> str:
+    ...     return "ok"
+    >>> fetch()
+    'ok'
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+from spice_errors.errors import SpiceError
+from spice_errors.integrations._decide import decide
+from spice_errors.result import Failure
+from spice_errors.retry import RetryClassifier
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
+
+__all__ = ["retry_if_retryable", "wait_server_or"]
+
+
+def _outcome(state: RetryCallState) -> BaseException | SpiceError | None:
+    """The attempt's exception, or the error of a `Failure` it returned, or None."""
+    outcome = state.outcome
+    if outcome is None:
+        return None
+    exc = outcome.exception()
+    if exc is not None:
+        return exc
+    result: object = outcome.result()
+    return cast("Failure[SpiceError]", result).error if isinstance(result, Failure) else None
+
+
+def retry_if_retryable(
+    classifier: RetryClassifier = RetryClassifier.DEFAULT,
+    *,
+    idempotent: bool = True,
+) -> Callable[[RetryCallState], bool]:
+    """A ``retry=`` predicate for tenacity that uses the library's classifier.
+
+    It retries an attempt that raised an exception worth retrying (mapped with
+    `from_exception`) or returned a `Failure` worth retrying; a success, or any
+    other value, ends the retrying.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def retry(state: RetryCallState) -> bool:
+        return decide(_outcome(state), classifier, idempotent=idempotent).should_retry
+
+    return retry
+
+
+def wait_server_or(
+    fallback: Callable[[RetryCallState], float],
+    *,
+    max_delay: float | None = None,
+) -> Callable[[RetryCallState], float]:
+    """A ``wait=`` strategy: the server's wait when the failure carries one, else ``fallback``.
+
+    Args:
+        fallback: Any tenacity wait, such as ``tenacity.wait_exponential()``.
+        max_delay: The longest server wait to honour, in seconds; longer ones are
+            capped to it. ``None`` honours any wait.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def wait(state: RetryCallState) -> float:
+        asked = decide(
+            _outcome(state), RetryClassifier.ALWAYS_RETRY, idempotent=True
+        ).suggested_delay
+        if asked is None:
+            return fallback(state)
+        return asked if max_delay is None else min(asked, max_delay)
+
+    return wait
