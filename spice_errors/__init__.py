@@ -8,6 +8,7 @@ raising them.
 .. versionadded:: 0.1.0
 """
 
+from spice_errors import http as http
 from spice_errors._redact import is_secret_key, register_secret_names, secret_names
 from spice_errors.errors import (
     AgentError,

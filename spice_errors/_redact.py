@@ -160,14 +160,29 @@ def redact_url(url: str) -> str:
 _URL_IN_TEXT: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>]+")
 
 
+# A query parameter inside free text, such as "url: /v1/items?token=abc" in a client's
+# message, where no scheme marks the URL.
+_QUERY_IN_TEXT: Final = re.compile(r"([?&])([^=&\s?#'\"<>]+)=([^&\s#'\"<>)]*)")
+
+
+def _mask_query_match(match: re.Match[str]) -> str:
+    separator, name, value = match.groups()
+    return f"{separator}{name}={MASK if _is_secret_query_name(name) else value}"
+
+
 def redact_text(text: str) -> str:
-    """Redact every URL that appears inside free text, such as an exception message.
+    """Redact every URL in free text, such as an exception message.
+
+    URLs lose their userinfo, and secret query values are masked even in a bare path
+    (``/items?token=...``).
 
     .. versionadded:: 0.1.0
     """
-    if "://" not in text:
-        return text
-    return _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), text)
+    if "://" in text:
+        text = _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), text)
+    if "=" in text:
+        text = _QUERY_IN_TEXT.sub(_mask_query_match, text)
+    return text
 
 
 def redact_value(value: object, depth: int = 0) -> object:

@@ -9,6 +9,8 @@ The built-in table, first match wins:
     ssl.SSLError                    NetworkError, tls=True
     ConnectionRefusedError          NetworkError, phase="connect"
     other ConnectionError           NetworkError, phase="read"
+    httpx, requests, aiohttp        by class name: timeouts, connect (DNS, refused, TLS),
+                                    read failures; status errors as from_response gives
     JSON/pickle/Unicode/TOML errors SerializationError with format
     ValueError, TypeError           ValidationError
     ImportError                     ConfigurationError
@@ -25,6 +27,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Final, TypeAlias, TypeVar, cast
 
+from spice_errors._clients import client_row
 from spice_errors._redact import redact_text
 from spice_errors.errors import (
     AnySpiceError,
@@ -152,13 +155,16 @@ def _loaded_class(module: str, name: str) -> type[BaseException] | None:
     return found if isinstance(found, type) and issubclass(found, BaseException) else None
 
 
-# The built-in table, in order; each row names its class by module and name.
-_TABLE: Final[tuple[tuple[str, str, _Row], ...]] = (
+# The built-in table, in order; each row names its class by module and name. The rows
+# for HTTP client libraries come between the two halves (see `_clients`).
+_EARLY: Final[tuple[tuple[str, str, _Row], ...]] = (
     ("builtins", "TimeoutError", _timeout),
     ("socket", "gaierror", _unknown_host),
     ("ssl", "SSLError", _tls),
     ("builtins", "ConnectionRefusedError", _refused),
     ("builtins", "ConnectionError", _connection),
+)
+_LATE: Final[tuple[tuple[str, str, _Row], ...]] = (
     ("json", "JSONDecodeError", _serialization("json")),
     ("pickle", "UnpicklingError", _serialization("pickle")),
     ("builtins", "UnicodeError", _unicode),
@@ -169,13 +175,17 @@ _TABLE: Final[tuple[tuple[str, str, _Row], ...]] = (
 )
 
 
-def _builtin_row(cls: type[BaseException]) -> _Row:
-    """The first row of the built-in table that handles ``cls``."""
-    for module, name, row in _TABLE:
+def _first(rows: tuple[tuple[str, str, _Row], ...], cls: type[BaseException]) -> _Row | None:
+    for module, name, row in rows:
         base = _loaded_class(module, name)
         if base is not None and issubclass(cls, base):
             return row
-    return _unknown
+    return None
+
+
+def _builtin_row(cls: type[BaseException]) -> _Row:
+    """The first row of the built-in table that handles ``cls``."""
+    return _first(_EARLY, cls) or client_row(cls) or _first(_LATE, cls) or _unknown
 
 
 _lock = threading.Lock()

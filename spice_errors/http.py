@@ -1,0 +1,683 @@
+"""HTTP: responses to errors, errors to statuses, and RFC 9457 problem details.
+
+Everything here is pure: no HTTP client library is needed, and nothing raises on
+what a server sends. Headers may be given as a mapping (any case) or as pairs, with
+repeated names.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
+
+from spice_errors._checks import is_int_at_least
+from spice_errors._redact import MASK, is_secret_key, redact_text, redact_url, redact_value
+from spice_errors.errors import (
+    _ALL_TYPES,  # pyright: ignore[reportPrivateUsage]
+    AnySpiceError,
+    AuthenticationError,
+    NetworkError,
+    RateLimitError,
+    RetryableError,
+    RetryHint,
+    SerializationError,
+    SpiceError,
+    ToolError,
+    ToolLookupError,
+    UnknownError,
+    ValidationError,
+)
+from spice_errors.errors import TimeoutError as SpiceTimeoutError
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+__all__ = [
+    "PROBLEM_JSON_MEDIA_TYPE",
+    "Headers",
+    "from_problem",
+    "from_response",
+    "parse_retry_after",
+    "status_for",
+    "to_problem",
+]
+
+PROBLEM_JSON_MEDIA_TYPE: Final = "application/problem+json"
+"""The media type of an RFC 9457 problem document."""
+
+Headers: TypeAlias = Mapping[str, str] | Iterable[tuple[str, str]]
+"""Response headers: a mapping in any case, or ``(name, value)`` pairs."""
+
+_MAX_RETRY_AFTER: Final = 2**31
+_REQUEST_ID_HEADERS: Final = ("x-request-id", "request-id", "x-correlation-id")
+_PROBLEM_MEMBERS: Final = frozenset({"type", "title", "status", "detail", "instance"})
+_CODES: Final[dict[str, type[SpiceError]]] = {cls.code: cls for cls in _ALL_TYPES}
+_BASE_FIELDS: Final = frozenset({"message", "cause", "context", "timestamp"})
+
+
+# -- headers -----------------------------------------------------------------------------
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("latin-1")
+    return None
+
+
+def _header_pairs(headers: object) -> list[tuple[str, str]]:
+    """Lower-cased ``(name, value)`` pairs from whatever was given; bad entries skipped."""
+    if headers is None:
+        return []
+    try:
+        items: Iterable[object] = (
+            cast("Mapping[object, object]", headers).items()
+            if isinstance(headers, Mapping)
+            else cast("Iterable[object]", headers)
+        )
+        pairs: list[tuple[str, str]] = []
+        for item in items:
+            if not isinstance(item, tuple | list) or len(item) != 2:  # pyright: ignore[reportUnknownArgumentType]  # noqa: PLR2004
+                continue
+            name, value = _text(item[0]), _text(item[1])  # pyright: ignore[reportUnknownArgumentType]
+            if name is not None and value is not None:
+                pairs.append((name.strip().lower(), value.strip()))
+    except Exception:  # noqa: BLE001 -- headers from the wire never break the mapping
+        return []
+    return pairs
+
+
+def _header(pairs: list[tuple[str, str]], name: str) -> str | None:
+    return next((value for key, value in pairs if key == name), None)
+
+
+# -- Retry-After -------------------------------------------------------------------------
+
+_MONTHS: Final = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_DAY: Final = r"(?:mon|tue|wed|thu|fri|sat|sun)"
+_LONG_DAY: Final = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_CLOCK: Final = r"(\d{2}):(\d{2}):(\d{2})"
+# RFC 9110 section 5.6.7: IMF-fixdate, then the obsolete RFC 850 and asctime forms.
+_IMF_FIXDATE: Final = re.compile(
+    rf"{_DAY}, (\d{{2}}) ([a-z]{{3}}) (\d{{4}}) {_CLOCK} gmt", re.IGNORECASE
+)
+_RFC850: Final = re.compile(
+    rf"{_LONG_DAY}, (\d{{2}})-([a-z]{{3}})-(\d{{2}}) {_CLOCK} gmt", re.IGNORECASE
+)
+_ASCTIME: Final = re.compile(rf"{_DAY} ([a-z]{{3}}) (\d{{1,2}}) {_CLOCK} (\d{{4}})", re.IGNORECASE)
+_DELTA: Final = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _http_date(value: str, now_year: int) -> datetime | None:
+    """The moment an HTTP-date names, or None when it is not one."""
+    from datetime import UTC, datetime
+
+    text = " ".join(value.split())
+    parts: tuple[str, ...]
+    if found := _IMF_FIXDATE.fullmatch(text):
+        day, month, year, hour, minute, second = found.groups()
+    elif found := _RFC850.fullmatch(text):
+        day, month, short_year, hour, minute, second = found.groups()
+        # RFC 9110: a two-digit year more than 50 years in the future is in the past.
+        year_number = now_year // 100 * 100 + int(short_year)
+        if year_number > now_year + 50:
+            year_number -= 100
+        year = str(year_number)
+    elif found := _ASCTIME.fullmatch(text):
+        month, day, hour, minute, second, year = found.groups()
+    else:
+        return None
+    parts = (year, month.lower(), day.strip(), hour, minute, second)
+    month_number = _MONTHS.get(parts[1])
+    if month_number is None:
+        return None
+    try:
+        return datetime(
+            int(parts[0]),
+            month_number,
+            int(parts[2]),
+            int(parts[3]),
+            int(parts[4]),
+            int(parts[5]),
+            tzinfo=UTC,
+        )
+    except ValueError:
+        return None
+
+
+def parse_retry_after(
+    value: str | bytes | None,
+    *,
+    now: datetime | None = None,
+    date: str | bytes | None = None,
+) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value, or ``None`` if there is no usable one.
+
+    Reads delta-seconds and all three HTTP-date forms (RFC 9110). An HTTP-date is
+    measured against ``date``, the response's ``Date`` header, when that is given and
+    valid (which cancels any skew between the server's clock and ours), else against
+    ``now``. A date in the past gives 0; a malformed value, or one over 2**31 seconds,
+    gives ``None``.
+
+    Args:
+        value: The header's value.
+        now: The current time, an aware ``datetime``; the current UTC time when omitted.
+            A naive one is taken as UTC.
+        date: The response's ``Date`` header value, if any.
+
+    Examples:
+        >>> parse_retry_after("120")
+        120.0
+        >>> parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", date="Wed, 21 Oct 2015 07:27:30 GMT")
+        30.0
+        >>> parse_retry_after("soon") is None
+        True
+
+    .. versionadded:: 0.1.0
+    """
+    text = _text(value)
+    if text is None:
+        return None
+    text = text.strip()
+    if _DELTA.fullmatch(text):
+        seconds = float(text)
+        return seconds if seconds <= _MAX_RETRY_AFTER else None
+    from datetime import UTC, datetime
+
+    reference = now if now is not None else datetime.now(UTC)
+    if reference.tzinfo is None:
+        reference = reference.replace(tzinfo=UTC)
+    moment = _http_date(text, reference.year)
+    if moment is None:
+        return None
+    date_text = _text(date)
+    served = _http_date(date_text.strip(), reference.year) if date_text else None
+    seconds = (moment - (served or reference)).total_seconds()
+    if seconds > _MAX_RETRY_AFTER:
+        return None
+    return max(seconds, 0.0)
+
+
+# -- problem documents -------------------------------------------------------------------
+
+
+def _json_object(body: object, content_type: str | None) -> dict[object, object] | None:
+    """The body as a JSON object when it is one, else None; never raises."""
+    if isinstance(body, Mapping):
+        return dict(cast("Mapping[object, object]", body))
+    text = _decoded(body)
+    if text is None:
+        return None
+    stripped = text.lstrip()
+    if not stripped.startswith("{") and "json" not in (content_type or "").lower():
+        return None
+    import json
+
+    try:
+        parsed: object = json.loads(stripped)
+    except (ValueError, RecursionError):
+        return None
+    return cast("dict[object, object]", parsed) if isinstance(parsed, dict) else None
+
+
+def _decoded(body: object) -> str | None:
+    if isinstance(body, str):
+        return body
+    if isinstance(body, bytes | bytearray | memoryview):
+        try:
+            return bytes(cast("bytes", body)).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return None
+
+
+class _Problem:
+    """The members of a problem document, mistyped ones dropped (RFC 9457 section 3.1)."""
+
+    def __init__(self, data: Mapping[object, object]) -> None:
+        self.type = _member(data, "type", str) or "about:blank"
+        self.title = _member(data, "title", str)
+        status = _member(data, "status", int)
+        self.status = status if isinstance(status, int) and not isinstance(status, bool) else None
+        self.detail = _member(data, "detail", str)
+        self.instance = _member(data, "instance", str)
+        self.extensions: dict[str, object] = {
+            key: value
+            for key, value in data.items()
+            if isinstance(key, str) and key not in _PROBLEM_MEMBERS
+        }
+
+    def context(self) -> dict[str, object]:
+        found = {"type": self.type, "title": self.title, "instance": self.instance}
+        return {key: value for key, value in found.items() if value is not None}
+
+
+def _member(data: Mapping[object, object], name: str, kind: type) -> Any:  # noqa: ANN401 -- narrowed by callers
+    value = data.get(name)
+    return value if isinstance(value, kind) else None
+
+
+def _is_problem(data: Mapping[object, object], content_type: str | None) -> bool:
+    if PROBLEM_JSON_MEDIA_TYPE in (content_type or "").lower():
+        return True
+    return any(name in data for name in _PROBLEM_MEMBERS)
+
+
+# -- from_response -----------------------------------------------------------------------
+
+
+def _phrase(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unexpected HTTP status"
+
+
+def _retry_after_extension(problem: _Problem | None) -> float | None:
+    if problem is None:
+        return None
+    value = problem.extensions.get("retry_after")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    seconds = float(value)
+    return seconds if math.isfinite(seconds) and 0 <= seconds <= _MAX_RETRY_AFTER else None
+
+
+def _message(
+    status: int, problem: _Problem | None, method: str | None, endpoint: str | None
+) -> str:
+    if problem is not None and (problem.detail or problem.title):
+        return redact_text(problem.detail or problem.title or "")
+    where = " ".join(part for part in (method, endpoint) if part)
+    phrase = _phrase(status)
+    return f"{status} {phrase} ({where})" if where else f"{status} {phrase}"
+
+
+def from_response(
+    status: int,
+    headers: Headers | None = None,
+    body: bytes | str | Mapping[str, object] | None = None,
+    *,
+    method: str | None = None,
+    url: str | None = None,
+) -> AnySpiceError:
+    """The error an HTTP response describes. Never raises.
+
+    By status: 3xx is an unexpected redirect (`NetworkError`, ``location`` in
+    context); 400 and 422 a `ValidationError`; 401 and 403 an `AuthenticationError`;
+    429 a `RateLimitError` (``retry_after_ms`` from ``Retry-After``, else a problem's
+    ``retry_after`` extension in seconds); a 5xx with a ``Retry-After`` (or that
+    extension) a `RetryableError` with a hint; any other 4xx or 5xx a `NetworkError`
+    with its status; anything outside 300-599 a `NetworkError` too.
+
+    The message is the problem's ``detail``, else its ``title``, else the status phrase
+    with the method and redacted URL. The context holds ``http_status``, ``method``,
+    ``endpoint`` (redacted), ``request_id`` when a header gives one and, when the body
+    is a problem, its ``type``, ``title``, ``instance`` and extension members.
+
+    Examples:
+        >>> error = from_response(
+        ...     429,
+        ...     {"Retry-After": "3", "Content-Type": "application/problem+json"},
+        ...     b'{"title": "Too Many Requests", "detail": "Slow down"}',
+        ...     method="GET",
+        ...     url="https://api.example.com/v1/items?api_key=secret",
+        ... )
+        >>> error
+        RateLimitError('Slow down', retry_after_ms=3000, limit_type=None, context={...})
+        >>> error.context["endpoint"]
+        'https://api.example.com/v1/items?api_key=***'
+
+    .. versionadded:: 0.1.0
+    """
+    try:
+        return _from_response(status, headers, body, method=method, url=url)
+    except Exception as failure:  # noqa: BLE001 -- the contract: never raise
+        return SerializationError(
+            f"Could not read the HTTP response: {type(failure).__name__}",
+            format="http",
+            context={"http_status": _int_or_none(status)},
+        )
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _from_response(
+    status: object,
+    headers: object,
+    body: object,
+    *,
+    method: object,
+    url: object,
+) -> AnySpiceError:
+    pairs = _header_pairs(headers)
+    content_type = _header(pairs, "content-type")
+    data = _json_object(body, content_type)
+    problem = _Problem(data) if data is not None and _is_problem(data, content_type) else None
+    endpoint = redact_url(url) if isinstance(url, str) else None
+    verb = method.upper() if isinstance(method, str) else None
+    code = _int_or_none(status) or 0
+    context: dict[str, object] = {}
+    if problem is not None:
+        context.update(problem.extensions)
+        context.update(problem.context())
+    context.update({"http_status": code, "method": verb, "endpoint": endpoint})
+    request_id = next(
+        (value for name in _REQUEST_ID_HEADERS if (value := _header(pairs, name))), None
+    )
+    if request_id is not None:
+        context["request_id"] = request_id
+    message = _message(code, problem, verb, endpoint)
+    return _by_status(
+        code, message, context=context, pairs=pairs, problem=problem, endpoint=endpoint
+    )
+
+
+def _by_status(  # noqa: PLR0913 -- everything a response carries, by name
+    status: int,
+    message: str,
+    *,
+    context: dict[str, object],
+    pairs: list[tuple[str, str]],
+    problem: _Problem | None,
+    endpoint: str | None,
+) -> AnySpiceError:
+    if 300 <= status <= 399:  # noqa: PLR2004 -- the 3xx range
+        location = _header(pairs, "location")
+        if location is not None:
+            context["location"] = redact_url(location)
+        return NetworkError(message, status_code=status, endpoint=endpoint, context=context)
+    if status in {400, 422}:
+        return ValidationError(message, context=context)
+    if status in {401, 403}:
+        return AuthenticationError(message, context=context)
+    wait = _wait(pairs, problem)
+    if status == 429:  # noqa: PLR2004 -- Too Many Requests
+        retry_after_ms = None if wait is None else round(wait * 1000)
+        return RateLimitError(message, retry_after_ms=retry_after_ms, context=context)
+    if 500 <= status <= 599 and wait is not None:  # noqa: PLR2004 -- the 5xx range
+        hint = RetryHint.from_retry_after_seconds(wait, reason=f"HTTP {status} Retry-After")
+        return RetryableError(message, status_code=status, retry_hint=hint, context=context)
+    if not 400 <= status <= 599:  # noqa: PLR2004 -- the error ranges
+        context.setdefault("unexpected_status", True)
+    return NetworkError(message, status_code=status, endpoint=endpoint, context=context)
+
+
+def _wait(pairs: list[tuple[str, str]], problem: _Problem | None) -> float | None:
+    header = _header(pairs, "retry-after")
+    wait = parse_retry_after(header, date=_header(pairs, "date")) if header is not None else None
+    return wait if wait is not None else _retry_after_extension(problem)
+
+
+# -- statuses for servers ----------------------------------------------------------------
+
+
+def _error_status(value: object) -> int | None:
+    number = _int_or_none(value)
+    return number if number is not None and 400 <= number <= 599 else None  # noqa: PLR2004
+
+
+_STATUS_BY_TYPE: Final[tuple[tuple[type[SpiceError], int], ...]] = (
+    (ValidationError, 400),
+    (AuthenticationError, 401),
+    (RateLimitError, 429),
+    (SpiceTimeoutError, 504),
+    (ToolLookupError, 404),
+)
+
+
+def status_for(error: SpiceError) -> int:
+    """The HTTP status a server should answer ``error`` with.
+
+    Context ``http_status`` when it is a 4xx or 5xx; else 400 for a `ValidationError`,
+    401 for an `AuthenticationError`, 429 for a `RateLimitError`, a `NetworkError`'s
+    4xx/5xx status else 502, a `RetryableError`'s status else 503, 504 for a
+    `TimeoutError`, 404 for a `ToolLookupError`, and 500 for everything else.
+
+    .. versionadded:: 0.1.0
+    """
+    given = _error_status(error.context.get("http_status"))
+    if given is not None:
+        return given
+    if isinstance(error, NetworkError):
+        return _error_status(error.status_code) or 502
+    if isinstance(error, RetryableError):
+        return _error_status(error.status_code) or 503
+    return next((status for cls, status in _STATUS_BY_TYPE if isinstance(error, cls)), 500)
+
+
+# -- to_problem / from_problem -----------------------------------------------------------
+
+
+def _json_safe(value: object, depth: int = 0) -> object:  # noqa: PLR0911 -- one return per kind
+    """A JSON-ready copy: containers as lists and str-keyed dicts, other objects as text."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if depth >= 16:  # noqa: PLR2004 -- the same depth the masking stops at
+        return MASK
+    if isinstance(value, Mapping):
+        items = cast("Mapping[object, object]", value).items()
+        return {str(key): _json_safe(item, depth + 1) for key, item in items}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_json_safe(item, depth + 1) for item in cast("Iterable[object]", value)]
+    if isinstance(value, RetryHint):
+        return {
+            "retry_after_ms": value.retry_after_ms,
+            "max_attempts": value.max_attempts,
+            "skip_retry": value.skip_retry,
+            "reason": value.reason,
+        }
+    return redact_text(str(value))
+
+
+def _typed_fields(error: SpiceError) -> dict[str, object]:
+    import attrs
+
+    shown: dict[str, object] = {}
+    for field in attrs.fields(type(error)):
+        if field.name in _BASE_FIELDS:
+            continue
+        value = error._shown(field.name)  # pyright: ignore[reportPrivateUsage]  # noqa: SLF001 -- the masked view
+        if value is not None and value != ():
+            shown[field.name] = _json_safe(value)
+    return shown
+
+
+def to_problem(error: SpiceError, *, type_base: str = "urn:spice-errors:") -> dict[str, object]:
+    """Render ``error`` as an RFC 9457 problem document, ready for ``json.dumps``.
+
+    Members: ``type`` (``type_base`` and the code in lower case), ``title`` (the
+    code), ``status`` (`status_for`), ``detail`` (the message), ``instance`` when the
+    context has one; extensions: ``code``, the typed fields that are set, and the
+    context, with secrets masked.
+
+    Examples:
+        >>> to_problem(SpiceError.rate_limit_error("Slow down", 2000))
+        {'type': 'urn:spice-errors:rate_limit_error', 'title': 'RATE_LIMIT_ERROR',
+         'status': 429, 'detail': 'Slow down', 'code': 'RATE_LIMIT_ERROR',
+         'retry_after_ms': 2000}
+
+    .. versionadded:: 0.1.0
+    """
+    problem: dict[str, object] = {
+        "type": f"{type_base}{error.code.lower()}",
+        "title": error.code,
+        "status": status_for(error),
+        "detail": redact_text(error.message),
+    }
+    instance = error.context.get("instance")
+    if isinstance(instance, str):
+        problem["instance"] = redact_url(instance)
+    problem["code"] = error.code
+    problem.update(_typed_fields(error))
+    for key, value in error.context.items():
+        if key in problem or key in _PROBLEM_MEMBERS:
+            continue
+        problem[key] = MASK if is_secret_key(key) else _json_safe(redact_value(value))
+    return problem
+
+
+def _class_from_type(type_uri: str) -> type[SpiceError] | None:
+    tail = re.split(r"[/:#]", type_uri.rstrip("/"))[-1]
+    return _CODES.get(tail.upper())
+
+
+def from_problem(data: object, status: int | None = None) -> AnySpiceError:
+    """The error an RFC 9457 problem document describes. Never raises.
+
+    The class comes from the ``code`` extension, else from the ``type`` URI, else from
+    the status as `from_response` maps it; with neither status nor code it is an
+    `UnknownError`. A ``status`` argument (the real response status) wins over the
+    document's own. Mistyped members are ignored, ``type`` defaults to
+    ``about:blank``, typed fields are read back from extensions of their name, and
+    other extensions become context. Data that is not a JSON object becomes a
+    `SerializationError` describing what arrived.
+
+    Examples:
+        >>> error = from_problem(to_problem(SpiceError.rate_limit_error("Slow down", 2000)))
+        >>> type(error).__name__, error.message, error.retry_after_ms
+        ('RateLimitError', 'Slow down', 2000)
+
+    .. versionadded:: 0.1.0
+    """
+    try:
+        return _from_problem(data, status)
+    except Exception as failure:  # noqa: BLE001 -- the contract: never raise
+        return SerializationError(
+            f"Could not read the problem document: {type(failure).__name__}", format="problem+json"
+        )
+
+
+def _from_problem(data: object, status: int | None) -> AnySpiceError:
+    parsed = _json_object(data, "json")
+    if parsed is None:
+        return SerializationError(
+            f"A problem document must be a JSON object, got {_describe(data)}",
+            format="problem+json",
+        )
+    problem = _Problem(parsed)
+    real_status = _int_or_none(status) if status is not None else problem.status
+    code = problem.extensions.get("code")
+    cls = _CODES.get(code) if isinstance(code, str) else None
+    cls = cls or _class_from_type(problem.type)
+    if cls is None:
+        if real_status is None:
+            cls = UnknownError
+        else:
+            return _from_response(
+                real_status,
+                {"content-type": PROBLEM_JSON_MEDIA_TYPE},
+                parsed,
+                method=None,
+                url=None,
+            )
+    return _build(cls, problem, real_status)
+
+
+def _build(cls: type[SpiceError], problem: _Problem, status: int | None) -> AnySpiceError:
+    import attrs
+
+    fields = {field.name: field for field in attrs.fields(cls) if field.name not in _BASE_FIELDS}
+    typed: dict[str, object] = {}
+    context: dict[str, object] = {}
+    for key, value in problem.extensions.items():
+        if key in fields:
+            typed[key] = value
+        elif key != "code":
+            context[key] = value
+    context.update(problem.context())
+    if status is not None:
+        context["http_status"] = status
+    message = problem.detail or problem.title or cls.code
+    return cast("AnySpiceError", _construct(cls, message, typed, context))
+
+
+def _construct(
+    cls: type[SpiceError], message: str, typed: dict[str, object], context: dict[str, object]
+) -> SpiceError:
+    """Build ``cls``; typed values of the wrong shape go to the context instead."""
+    accepted: dict[str, Any] = {}
+    for key, value in typed.items():
+        converted = _field_value(key, value)
+        if converted is _BAD:
+            context[key] = value
+        else:
+            accepted[key] = converted
+    if issubclass(cls, ToolError):
+        accepted.setdefault("tool_name", "unknown")
+    return cls(message, context=context, **accepted)
+
+
+_BAD: Final = object()
+
+
+def _natural(value: object) -> object:
+    return value if is_int_at_least(value, 0) else _BAD
+
+
+def _names(value: object) -> object:
+    if isinstance(value, list | tuple):
+        items = cast("list[object] | tuple[object, ...]", value)
+        if all(isinstance(item, str) for item in items):
+            return tuple(cast("list[str]", items))
+    return _BAD
+
+
+def _any(value: object) -> object:
+    return value
+
+
+def _field_value(name: str, value: object) -> object:
+    """A typed field's value read back from a problem, or `_BAD` when it cannot be."""
+    reader = _FIELD_READERS.get(name)
+    if reader is not None:
+        return reader(value)
+    return value if isinstance(value, str) else _BAD
+
+
+def _hint(value: object) -> object:
+    if not isinstance(value, Mapping):
+        return _BAD
+    data = cast("Mapping[str, object]", value)
+    reason = data.get("reason")
+    try:
+        return RetryHint(
+            retry_after_ms=cast("int | None", data.get("retry_after_ms")),
+            max_attempts=cast("int | None", data.get("max_attempts")),
+            skip_retry=data.get("skip_retry") is True,
+            reason=reason if isinstance(reason, str) else None,
+        )
+    except (TypeError, ValueError):
+        return _BAD
+
+
+_FIELD_READERS: Final[dict[str, Callable[[object], object]]] = {
+    "status_code": _natural,
+    "retry_after_ms": _natural,
+    "timeout_ms": _natural,
+    "available_tools": _names,
+    "available_targets": _names,
+    "retry_hint": _hint,
+    "comm": _any,
+    "actual_value": _any,
+}
+
+
+def _describe(data: object) -> str:
+    if isinstance(data, str | bytes | bytearray):
+        return f"{type(data).__name__} of length {len(data)} that is not a JSON object"
+    return type(data).__name__
