@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
 
-from spice_errors._checks import is_int_at_least
 from spice_errors._redact import MASK, is_secret_key, redact_text, redact_url, redact_value
 from spice_errors.errors import (
     _ALL_TYPES,  # pyright: ignore[reportPrivateUsage]
@@ -461,19 +460,21 @@ def status_for(error: SpiceError) -> int:
 # -- to_problem / from_problem -----------------------------------------------------------
 
 
-def _json_safe(value: object, depth: int = 0) -> object:  # noqa: PLR0911 -- one return per kind
-    """A JSON-ready copy: containers as lists and str-keyed dicts, other objects as text."""
+def _json_safe(value: object) -> object:
+    """A JSON-ready copy: containers as lists and str-keyed dicts, other objects as text.
+
+    Values arrive masked by `redact_value`, which also cuts self-references, so the
+    recursion is bounded.
+    """
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
-    if depth >= 16:  # noqa: PLR2004 -- the same depth the masking stops at
-        return MASK
     if isinstance(value, Mapping):
         items = cast("Mapping[object, object]", value).items()
-        return {str(key): _json_safe(item, depth + 1) for key, item in items}
+        return {str(key): _json_safe(item) for key, item in items}
     if isinstance(value, list | tuple | set | frozenset):
-        return [_json_safe(item, depth + 1) for item in cast("Iterable[object]", value)]
+        return [_json_safe(item) for item in cast("Iterable[object]", value)]
     if isinstance(value, RetryHint):
         return {
             "retry_after_ms": value.retry_after_ms,
@@ -602,7 +603,7 @@ def _build(cls: type[SpiceError], problem: _Problem, status: int | None) -> AnyS
     context.update(problem.context())
     if status is not None:
         context["http_status"] = status
-    message = problem.detail or problem.title or cls.code
+    message = next((text for text in (problem.detail, problem.title) if text is not None), cls.code)
     return cast("AnySpiceError", _construct(cls, message, typed, context))
 
 
@@ -625,8 +626,8 @@ def _construct(
 _BAD: Final = object()
 
 
-def _natural(value: object) -> object:
-    return value if is_int_at_least(value, 0) else _BAD
+def _integer(value: object) -> object:
+    return value if _int_or_none(value) is not None else _BAD
 
 
 def _names(value: object) -> object:
@@ -666,9 +667,9 @@ def _hint(value: object) -> object:
 
 
 _FIELD_READERS: Final[dict[str, Callable[[object], object]]] = {
-    "status_code": _natural,
-    "retry_after_ms": _natural,
-    "timeout_ms": _natural,
+    "status_code": _integer,
+    "retry_after_ms": _integer,
+    "timeout_ms": _integer,
     "available_tools": _names,
     "available_targets": _names,
     "retry_hint": _hint,
