@@ -18,7 +18,17 @@ def _isolate(namespace: dict[str, Any]) -> None:
 
 
 def _restore(namespace: dict[str, Any]) -> None:
-    """Put the registries back, so one page's examples never affect another test."""
+    """Put the registries back, so one page's examples never affect another test.
+
+    A page may start a local HTTP server or switch retry testing on in a hidden block
+    (``doc_server``, ``doc_testing``); both are stopped here.
+    """
+    server = namespace.get("doc_server")
+    if server is not None:
+        server.stop()
+    testing = namespace.get("doc_testing")
+    if testing is not None:
+        testing.__exit__(None, None, None)
     names, registry = namespace["__saved__"]
     _redact._names = names
     _redact._cache.clear()
