@@ -86,6 +86,13 @@ from spice_errors.retry import (
     retry_testing,
     retrying,
 )
+from spice_errors.serialization import (
+    SerializedException,
+    error_from_dict,
+    error_from_json,
+    result_from_dict,
+    result_from_json,
+)
 
 __all__ = [
     "AgentError",
@@ -108,6 +115,7 @@ __all__ = [
     "RetryableError",
     "RoutingError",
     "SerializationError",
+    "SerializedException",
     "SpiceError",
     "SpiceException",
     "SpiceResult",
@@ -126,6 +134,8 @@ __all__ = [
     "catching_async",
     "classify",
     "collect",
+    "error_from_dict",
+    "error_from_json",
     "failure",
     "filter_successes",
     "filter_successes_async",
@@ -142,6 +152,8 @@ __all__ = [
     "recover_rate_limit_async",
     "register_exception_mapping",
     "register_secret_names",
+    "result_from_dict",
+    "result_from_json",
     "retry",
     "retry_async",
     "retry_testing",

@@ -162,7 +162,7 @@ _URL_IN_TEXT: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>]+")
 
 # A query parameter inside free text, such as "url: /v1/items?token=abc" in a client's
 # message, where no scheme marks the URL.
-_QUERY_IN_TEXT: Final = re.compile(r"([?&])([^=&\s?#'\"<>]+)=([^&\s#'\"<>)]*)")
+_QUERY_IN_TEXT: Final = re.compile(r"(^|[?&\s;,(])([^=&\s?#'\"<>;,()]+)=([^&\s#'\"<>),;]*)")
 
 
 def _mask_query_match(match: re.Match[str]) -> str:
@@ -173,8 +173,8 @@ def _mask_query_match(match: re.Match[str]) -> str:
 def redact_text(text: str) -> str:
     """Redact every URL in free text, such as an exception message.
 
-    URLs lose their userinfo, and secret query values are masked even in a bare path
-    (``/items?token=...``).
+    URLs lose their userinfo, and secret values are masked wherever they appear as
+    ``name=value``: in a bare path (``/items?token=...``) or in prose (``token=...``).
 
     .. versionadded:: 0.1.0
     """

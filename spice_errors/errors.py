@@ -283,9 +283,12 @@ class SpiceError(_Namespace):
 
     def __reduce__(self) -> tuple[Callable[..., SpiceError], tuple[object, ...]]:
         # The read-only proxy does not pickle; its dict does (`_restore` wraps it again).
+        # A cause that would not survive pickling travels in its data form instead.
+        from spice_errors.serialization import picklable_cause
+
         state = (
             self.message,
-            self.cause,
+            picklable_cause(self.cause),
             dict(self.context),
             self.timestamp,
             *[getattr(self, name) for name in _OWN_FIELDS[type(self)]],
@@ -310,6 +313,27 @@ class SpiceError(_Namespace):
             merged = {**self.context, **mapping, **pairs}
         evolved: Self = _EVOLVE_CONTEXT[type(self)](self, MappingProxyType(merged))
         return evolved
+
+    def to_dict(self, *, redact: bool = True) -> dict[str, object]:
+        """This error as plain data, cause chain included; secrets masked unless told.
+
+        ``redact=False`` keeps secrets and is meant for trusted transport only.
+        `spice_errors.error_from_dict` reads it back.
+
+        .. versionadded:: 0.1.0
+        """
+        from spice_errors.serialization import error_to_dict
+
+        return error_to_dict(self, redact=redact)
+
+    def to_json(self, *, redact: bool = True) -> str:
+        """This error as a JSON document; see `to_dict`.
+
+        .. versionadded:: 0.1.0
+        """
+        from spice_errors.serialization import error_to_json
+
+        return error_to_json(self, redact=redact)
 
     def to_exception(self) -> SpiceException:
         """Wrap this error in a `SpiceException`, ready to ``raise``.

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
 
+import attrs
+
+from spice_errors._fields import BASE_FIELDS, construct, json_safe, typed_fields
 from spice_errors._redact import MASK, is_secret_key, redact_text, redact_url, redact_value
 from spice_errors.errors import (
     _ALL_TYPES,  # pyright: ignore[reportPrivateUsage]
@@ -23,7 +26,6 @@ from spice_errors.errors import (
     RetryHint,
     SerializationError,
     SpiceError,
-    ToolError,
     ToolLookupError,
     UnknownError,
     ValidationError,
@@ -53,7 +55,10 @@ _MAX_RETRY_AFTER: Final = 2**31
 _REQUEST_ID_HEADERS: Final = ("x-request-id", "request-id", "x-correlation-id")
 _PROBLEM_MEMBERS: Final = frozenset({"type", "title", "status", "detail", "instance"})
 _CODES: Final[dict[str, type[SpiceError]]] = {cls.code: cls for cls in _ALL_TYPES}
-_BASE_FIELDS: Final = frozenset({"message", "cause", "context", "timestamp"})
+# Every typed field of any type: read back as fields when the class has them.
+_TYPED_NAMES: Final = frozenset(
+    field.name for cls in _ALL_TYPES for field in attrs.fields(cls) if field.name not in BASE_FIELDS
+)
 
 
 # -- headers -----------------------------------------------------------------------------
@@ -460,42 +465,8 @@ def status_for(error: SpiceError) -> int:
 # -- to_problem / from_problem -----------------------------------------------------------
 
 
-def _json_safe(value: object) -> object:
-    """A JSON-ready copy: containers as lists and str-keyed dicts, other objects as text.
-
-    Values arrive masked by `redact_value`, which also cuts self-references, so the
-    recursion is bounded.
-    """
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, Mapping):
-        items = cast("Mapping[object, object]", value).items()
-        return {str(key): _json_safe(item) for key, item in items}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_json_safe(item) for item in cast("Iterable[object]", value)]
-    if isinstance(value, RetryHint):
-        return {
-            "retry_after_ms": value.retry_after_ms,
-            "max_attempts": value.max_attempts,
-            "skip_retry": value.skip_retry,
-            "reason": value.reason,
-        }
-    return redact_text(str(value))
-
-
 def _typed_fields(error: SpiceError) -> dict[str, object]:
-    import attrs
-
-    shown: dict[str, object] = {}
-    for field in attrs.fields(type(error)):
-        if field.name in _BASE_FIELDS:
-            continue
-        value = error._shown(field.name)  # pyright: ignore[reportPrivateUsage]  # noqa: SLF001 -- the masked view
-        if value is not None and value != ():
-            shown[field.name] = _json_safe(value)
-    return shown
+    return typed_fields(error, redact=True)
 
 
 def to_problem(error: SpiceError, *, type_base: str = "urn:spice-errors:") -> dict[str, object]:
@@ -528,7 +499,7 @@ def to_problem(error: SpiceError, *, type_base: str = "urn:spice-errors:") -> di
     for key, value in error.context.items():
         if key in problem or key in _PROBLEM_MEMBERS:
             continue
-        problem[key] = MASK if is_secret_key(key) else _json_safe(redact_value(value))
+        problem[key] = MASK if is_secret_key(key) else json_safe(redact_value(value))
     return problem
 
 
@@ -590,13 +561,10 @@ def _from_problem(data: object, status: int | None) -> AnySpiceError:
 
 
 def _build(cls: type[SpiceError], problem: _Problem, status: int | None) -> AnySpiceError:
-    import attrs
-
-    fields = {field.name: field for field in attrs.fields(cls) if field.name not in _BASE_FIELDS}
     typed: dict[str, object] = {}
     context: dict[str, object] = {}
     for key, value in problem.extensions.items():
-        if key in fields:
+        if key in _TYPED_NAMES:
             typed[key] = value
         elif key != "code":
             context[key] = value
@@ -604,78 +572,7 @@ def _build(cls: type[SpiceError], problem: _Problem, status: int | None) -> AnyS
     if status is not None:
         context["http_status"] = status
     message = next((text for text in (problem.detail, problem.title) if text is not None), cls.code)
-    return cast("AnySpiceError", _construct(cls, message, typed, context))
-
-
-def _construct(
-    cls: type[SpiceError], message: str, typed: dict[str, object], context: dict[str, object]
-) -> SpiceError:
-    """Build ``cls``; typed values of the wrong shape go to the context instead."""
-    accepted: dict[str, Any] = {}
-    for key, value in typed.items():
-        converted = _field_value(key, value)
-        if converted is _BAD:
-            context[key] = value
-        else:
-            accepted[key] = converted
-    if issubclass(cls, ToolError):
-        accepted.setdefault("tool_name", "unknown")
-    return cls(message, context=context, **accepted)
-
-
-_BAD: Final = object()
-
-
-def _integer(value: object) -> object:
-    return value if _int_or_none(value) is not None else _BAD
-
-
-def _names(value: object) -> object:
-    if isinstance(value, list | tuple):
-        items = cast("list[object] | tuple[object, ...]", value)
-        if all(isinstance(item, str) for item in items):
-            return tuple(cast("list[str]", items))
-    return _BAD
-
-
-def _any(value: object) -> object:
-    return value
-
-
-def _field_value(name: str, value: object) -> object:
-    """A typed field's value read back from a problem, or `_BAD` when it cannot be."""
-    reader = _FIELD_READERS.get(name)
-    if reader is not None:
-        return reader(value)
-    return value if isinstance(value, str) else _BAD
-
-
-def _hint(value: object) -> object:
-    if not isinstance(value, Mapping):
-        return _BAD
-    data = cast("Mapping[str, object]", value)
-    reason = data.get("reason")
-    try:
-        return RetryHint(
-            retry_after_ms=cast("int | None", data.get("retry_after_ms")),
-            max_attempts=cast("int | None", data.get("max_attempts")),
-            skip_retry=data.get("skip_retry") is True,
-            reason=reason if isinstance(reason, str) else None,
-        )
-    except (TypeError, ValueError):
-        return _BAD
-
-
-_FIELD_READERS: Final[dict[str, Callable[[object], object]]] = {
-    "status_code": _integer,
-    "retry_after_ms": _integer,
-    "timeout_ms": _integer,
-    "available_tools": _names,
-    "available_targets": _names,
-    "retry_hint": _hint,
-    "comm": _any,
-    "actual_value": _any,
-}
+    return cast("AnySpiceError", construct(cls, message, typed, context))
 
 
 def _describe(data: object) -> str:

@@ -244,6 +244,18 @@ class Success(Generic[T_co]):
 
     # -- interop ------------------------------------------------------------------------
 
+    def to_dict(self, *, redact: bool = True) -> dict[str, object]:
+        """This result as plain data; see `spice_errors.result_from_dict`."""
+        from spice_errors.serialization import result_to_dict
+
+        return result_to_dict(self, redact=redact)
+
+    def to_json(self, *, redact: bool = True) -> str:
+        """This result as a JSON document; see `spice_errors.result_from_json`."""
+        from spice_errors.serialization import result_to_json
+
+        return result_to_json(self, redact=redact)
+
     def to_returns(self) -> Result[T_co, Never]:
         """This result as a ``returns.result.Result``."""
         from returns.result import Success as ReturnsSuccess
@@ -391,6 +403,18 @@ class Failure(Generic[E_co]):
         return await fn(self.error)
 
     # -- interop ------------------------------------------------------------------------
+
+    def to_dict(self, *, redact: bool = True) -> dict[str, object]:
+        """This result as plain data, its error's secrets masked unless told."""
+        from spice_errors.serialization import result_to_dict
+
+        return result_to_dict(self, redact=redact)
+
+    def to_json(self, *, redact: bool = True) -> str:
+        """This result as a JSON document; see `to_dict`."""
+        from spice_errors.serialization import result_to_json
+
+        return result_to_json(self, redact=redact)
 
     def to_returns(self) -> Result[Never, E_co]:
         """This result as a ``returns.result.Result``."""

@@ -1,0 +1,369 @@
+"""Errors and results as dicts and JSON, with their cause chains; the readers.
+
+The dict form of an error::
+
+    {"code": "NETWORK_ERROR", "type": "NetworkError", "message": "...", "timestamp": 1,
+     "context": {...}, "fields": {"status_code": 503, ...},
+     "cause": {"type": "builtins.ConnectionResetError", "message": "...", "cause": None}}
+
+A cause travels as data (its type's qualified name, its message, its own cause; a
+`SpiceException` also carries its error) and comes back as a `SerializedException`
+whose ``str`` is the original's. ``to_dict`` and ``to_json`` mask secrets unless told
+``redact=False``, which is for trusted transport only.
+
+The four readers raise `SpiceException` carrying a `SerializationError` on input they
+cannot read, and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Final, cast
+
+from spice_errors._fields import construct, json_safe, typed_fields
+from spice_errors._redact import redact_mapping, redact_text
+from spice_errors.errors import (
+    _ALL_TYPES,  # pyright: ignore[reportPrivateUsage]
+    AnySpiceError,
+    SerializationError,
+    SpiceError,
+    SpiceException,
+)
+from spice_errors.result import Failure, SpiceResult, Success
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = [
+    "SerializedException",
+    "error_from_dict",
+    "error_from_json",
+    "error_to_dict",
+    "error_to_json",
+    "result_from_dict",
+    "result_from_json",
+    "result_to_dict",
+    "result_to_json",
+]
+
+_CODES: Final[dict[str, type[SpiceError]]] = {cls.code: cls for cls in _ALL_TYPES}
+_NAMES: Final[dict[str, type[SpiceError]]] = {cls.__name__: cls for cls in _ALL_TYPES}
+# Cause chains longer than this are cut: the rest is summarized in one last link.
+_MAX_CAUSES: Final = 64
+_SPICE_EXCEPTION: Final = "spice_errors.SpiceException"
+
+
+class SerializedException(Exception):  # noqa: N818 -- it stands for any exception, not an error kind
+    """An exception rebuilt from data: a cause that crossed JSON, or that could not pickle.
+
+    ``str()`` is the original's message; ``type_name`` names its class.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, type_name: str, message: str) -> None:
+        super().__init__(message)
+        self.type_name = type_name
+
+    def __repr__(self) -> str:
+        return f"SerializedException({self.type_name!r}, {str(self)!r})"
+
+    def __reduce__(self) -> tuple[type[SerializedException], tuple[str, str], dict[str, object]]:
+        # Unlike other exceptions', this one's cause survives pickling: it is the chain.
+        return type(self), (self.type_name, str(self)), {"__cause__": self.__cause__}
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def _type_name(exc: BaseException) -> str:
+    if isinstance(exc, SerializedException):
+        return exc.type_name
+    cls = type(exc)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _next_cause(exc: BaseException) -> BaseException | None:
+    if exc.__cause__ is not None:
+        return exc.__cause__
+    return None if exc.__suppress_context__ else exc.__context__
+
+
+def _safe_str(exc: BaseException) -> str:
+    try:
+        return str(exc)
+    except Exception:  # noqa: BLE001 -- a broken __str__ must not break serialization
+        return f"<unprintable {type(exc).__qualname__}>"
+
+
+def cause_to_data(cause: BaseException | None, *, redact: bool) -> dict[str, object] | None:
+    """A cause chain as nested dicts, cut at 64 links and at the first repeat."""
+    head: dict[str, object] | None = None
+    tail: dict[str, object] | None = None
+    seen: set[int] = set()
+    current = cause
+    while current is not None:
+        if id(current) in seen or len(seen) >= _MAX_CAUSES:
+            break
+        seen.add(id(current))
+        message = _safe_str(current)
+        node: dict[str, object] = {
+            "type": _type_name(current),
+            "message": redact_text(message) if redact else message,
+            "cause": None,
+        }
+        if isinstance(current, SpiceException):
+            node["type"] = _SPICE_EXCEPTION
+            node["error"] = error_to_dict(current.error, redact=redact)
+        if tail is None:
+            head = node
+        else:
+            tail["cause"] = node
+        tail = node
+        current = _next_cause(current)
+    return head
+
+
+def error_to_dict(error: SpiceError, *, redact: bool = True) -> dict[str, object]:
+    """``error`` as plain data, ready for JSON; secrets masked unless ``redact=False``.
+
+    .. versionadded:: 0.1.0
+    """
+    context = redact_mapping(error.context) if redact else dict(error.context)
+    return {
+        "code": error.code,
+        "type": type(error).__name__,
+        "message": redact_text(error.message) if redact else error.message,
+        "timestamp": error.timestamp,
+        "context": json_safe(context, redact=redact),
+        "fields": typed_fields(error, redact=redact),
+        "cause": cause_to_data(error.cause, redact=redact),
+    }
+
+
+def result_to_dict(
+    result: SpiceResult[object, SpiceError], *, redact: bool = True
+) -> dict[str, object]:
+    """``result`` as plain data: ``{"success": true, "value": ...}``, or ``false`` and ``"error"``.
+
+    The value is kept as it is; it must be JSON-ready for `result_to_json`.
+
+    .. versionadded:: 0.1.0
+    """
+    if isinstance(result, Success):
+        return {"success": True, "value": result.value}
+    return {"success": False, "error": error_to_dict(result.error, redact=redact)}
+
+
+def _dumps(data: object) -> str:
+    import json
+
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def error_to_json(error: SpiceError, *, redact: bool = True) -> str:
+    """``error`` as a JSON document; secrets masked unless ``redact=False``.
+
+    .. versionadded:: 0.1.0
+    """
+    return _dumps(error_to_dict(error, redact=redact))
+
+
+def result_to_json(result: SpiceResult[object, SpiceError], *, redact: bool = True) -> str:
+    """``result`` as a JSON document; its value is made JSON-ready as context values are.
+
+    .. versionadded:: 0.1.0
+    """
+    data = result_to_dict(result, redact=redact)
+    if "value" in data:
+        data["value"] = json_safe(data["value"], redact=False)
+    return _dumps(data)
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def _unreadable(problem: str, *, fmt: str, cause: BaseException | None = None) -> SpiceException:
+    return SerializationError(f"Cannot read the {problem}", format=fmt, cause=cause).to_exception()
+
+
+def _kind(value: object) -> str:
+    return type(value).__name__
+
+
+def _field(data: Mapping[object, object], name: str, kind: type, where: str, *, fmt: str) -> object:
+    value = data.get(name)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        msg = f"{where}: {name!r} must be {kind.__name__}, got {type(value).__name__}"
+        raise _unreadable(msg, fmt=fmt)
+    return value
+
+
+def _cause_from_data(data: object, *, fmt: str) -> BaseException | None:
+    head: BaseException | None = None
+    tail: BaseException | None = None
+    current = data
+    depth = 0
+    while current is not None:
+        if depth > _MAX_CAUSES:
+            msg = f"error: the cause chain is longer than {_MAX_CAUSES} links"
+            raise _unreadable(msg, fmt=fmt)
+        if not isinstance(current, Mapping):
+            msg = f"error: a cause must be an object, got {_kind(current)}"
+            raise _unreadable(msg, fmt=fmt)
+        node = cast("Mapping[object, object]", current)
+        type_name = cast("str", _field(node, "type", str, "cause", fmt=fmt))
+        message = cast("str", _field(node, "message", str, "cause", fmt=fmt))
+        exc: BaseException
+        if type_name == _SPICE_EXCEPTION and "error" in node:
+            exc = SpiceException(_error_from(node.get("error"), fmt=fmt))
+        else:
+            exc = SerializedException(type_name, message)
+        if tail is None:
+            head = exc
+        else:
+            tail.__cause__ = exc
+        tail = exc
+        current = node.get("cause")
+        depth += 1
+    return head
+
+
+def _error_from(data: object, *, fmt: str) -> AnySpiceError:
+    if not isinstance(data, Mapping):
+        msg = f"error: expected an object, got {type(data).__name__}"
+        raise _unreadable(msg, fmt=fmt)
+    mapping = cast("Mapping[object, object]", data)
+    code = mapping.get("code")
+    name = mapping.get("type")
+    cls = (_CODES.get(code) if isinstance(code, str) else None) or (
+        _NAMES.get(name) if isinstance(name, str) else None
+    )
+    if cls is None:
+        msg = f"error: unknown code {code!r} and type {name!r}"
+        raise _unreadable(msg, fmt=fmt)
+    message = cast("str", _field(mapping, "message", str, "error", fmt=fmt))
+    timestamp = mapping.get("timestamp")
+    if timestamp is not None:
+        timestamp = _field(mapping, "timestamp", int, "error", fmt=fmt)
+    context = _mapping(mapping.get("context", {}), "context", fmt=fmt)
+    fields = _mapping(mapping.get("fields", {}), "fields", fmt=fmt)
+    cause = _cause_from_data(mapping.get("cause"), fmt=fmt)
+    built = construct(
+        cls, message, fields, context, cause=cause, timestamp=cast("int | None", timestamp)
+    )
+    return cast("AnySpiceError", built)
+
+
+def _mapping(value: object, name: str, *, fmt: str) -> dict[str, object]:
+    if not isinstance(value, Mapping):
+        msg = f"error: {name!r} must be an object, got {type(value).__name__}"
+        raise _unreadable(msg, fmt=fmt)
+    items = cast("Mapping[object, object]", value).items()
+    if not all(isinstance(key, str) for key, _ in items):
+        msg = f"error: {name!r} must have text keys"
+        raise _unreadable(msg, fmt=fmt)
+    return {cast("str", key): item for key, item in items}
+
+
+def _guarded(
+    read: Callable[[], SpiceResult[object, SpiceError] | AnySpiceError], *, fmt: str
+) -> object:
+    """Run a reader; anything but its own SpiceException becomes one."""
+    try:
+        return read()
+    except SpiceException:
+        raise
+    except Exception as exc:
+        msg = f"data ({type(exc).__name__})"
+        raise _unreadable(msg, fmt=fmt, cause=exc) from exc
+
+
+def error_from_dict(data: Mapping[str, object]) -> AnySpiceError:
+    """Rebuild an error from `error_to_dict`'s form.
+
+    Raises:
+        SpiceException: Carrying a `SerializationError` saying what could not be read.
+
+    .. versionadded:: 0.1.0
+    """
+    return cast("AnySpiceError", _guarded(lambda: _error_from(data, fmt="dict"), fmt="dict"))
+
+
+def _result_from(data: object, *, fmt: str) -> SpiceResult[object, AnySpiceError]:
+    if not isinstance(data, Mapping):
+        msg = f"result: expected an object, got {type(data).__name__}"
+        raise _unreadable(msg, fmt=fmt)
+    mapping = cast("Mapping[object, object]", data)
+    success = mapping.get("success")
+    if success is True and "value" in mapping:
+        return Success(mapping["value"])
+    if success is False and "error" in mapping:
+        return Failure(_error_from(mapping["error"], fmt=fmt))
+    msg = 'result: expected {"success": true, "value": ...} or {"success": false, "error": ...}'
+    raise _unreadable(msg, fmt=fmt)
+
+
+def result_from_dict(data: Mapping[str, object]) -> SpiceResult[object, AnySpiceError]:
+    """Rebuild a result from `result_to_dict`'s form.
+
+    Raises:
+        SpiceException: Carrying a `SerializationError` saying what could not be read.
+
+    .. versionadded:: 0.1.0
+    """
+    read = _guarded(lambda: _result_from(data, fmt="dict"), fmt="dict")
+    return cast("SpiceResult[object, AnySpiceError]", read)
+
+
+def _loads(text: object) -> object:
+    import json
+
+    if not isinstance(text, str | bytes | bytearray):
+        msg = f"JSON: expected text or bytes, got {type(text).__name__}"
+        raise _unreadable(msg, fmt="json")
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        msg = f"JSON: {type(exc).__name__}"
+        raise _unreadable(msg, fmt="json", cause=exc) from exc
+
+
+def error_from_json(text: str | bytes) -> AnySpiceError:
+    """Rebuild an error from `error_to_json`'s document.
+
+    Raises:
+        SpiceException: Carrying a `SerializationError` saying what could not be read.
+
+    .. versionadded:: 0.1.0
+    """
+    read = _guarded(lambda: _error_from(_loads(text), fmt="json"), fmt="json")
+    return cast("AnySpiceError", read)
+
+
+def result_from_json(text: str | bytes) -> SpiceResult[object, AnySpiceError]:
+    """Rebuild a result from `result_to_json`'s document.
+
+    Raises:
+        SpiceException: Carrying a `SerializationError` saying what could not be read.
+
+    .. versionadded:: 0.1.0
+    """
+    read = _guarded(lambda: _result_from(_loads(text), fmt="json"), fmt="json")
+    return cast("SpiceResult[object, AnySpiceError]", read)
+
+
+# -- pickling -----------------------------------------------------------------------------
+
+
+def picklable_cause(cause: BaseException | None) -> BaseException | None:
+    """The cause itself when it survives pickling, else its data form, rebuilt."""
+    if cause is None:
+        return None
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(cause))  # noqa: S301 -- our own bytes, just made
+    except Exception:  # noqa: BLE001 -- any failure to pickle means: send the data form
+        return _cause_from_data(cause_to_data(cause, redact=False), fmt="pickle")
+    return cause

@@ -1,0 +1,441 @@
+"""Errors and results through dicts, JSON and pickle, cause chains included."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import pickle
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import spice_errors as se
+from spice_errors import Failure, SerializedException, SpiceError, SpiceResult, Success
+from spice_errors.serialization import error_to_dict, picklable_cause
+from tests import strategies
+
+CAUSE_TYPES = [ValueError, KeyError, RuntimeError, OSError, ConnectionResetError]
+
+
+@st.composite
+def cause_chains(draw: st.DrawFn) -> BaseException | None:
+    """None, or a chain of one to five exceptions linked by __cause__."""
+    links = draw(
+        st.lists(st.tuples(st.sampled_from(CAUSE_TYPES), st.text(max_size=10)), max_size=5)
+    )
+    head: BaseException | None = None
+    for cls, message in reversed(links):
+        exc = cls(message)
+        exc.__cause__ = head
+        head = exc
+    return head
+
+
+@st.composite
+def errors_with_causes(draw: st.DrawFn) -> SpiceError:
+    error = draw(strategies.errors)
+    import attrs
+
+    return attrs.evolve(error, cause=draw(cause_chains()))
+
+
+def chain(cause: BaseException | None) -> list[str]:
+    """The messages along a cause chain, as str() shows them."""
+    messages = []
+    while cause is not None:
+        messages.append(str(cause))
+        cause = cause.__cause__
+    return messages
+
+
+class TestRoundTrips:
+    """What goes out comes back."""
+
+    @given(errors_with_causes())
+    def test_dict(self, error: SpiceError) -> None:
+        """error_from_dict(e.to_dict(redact=False)) == e, timestamp and causes too."""
+        back = se.error_from_dict(error.to_dict(redact=False))
+        assert error == back
+        assert error.timestamp == back.timestamp
+        assert chain(error.cause) == chain(back.cause)
+
+    @given(errors_with_causes())
+    def test_json(self, error: SpiceError) -> None:
+        """The same through JSON text."""
+        text = error.to_json(redact=False)
+        json.loads(text)  # standard JSON
+        back = se.error_from_json(text)
+        assert error == back
+        assert chain(error.cause) == chain(back.cause)
+
+    @given(
+        st.one_of(
+            st.integers().map(Success),
+            st.text().map(Success),
+            st.lists(st.integers()).map(Success),
+            errors_with_causes().map(Failure),
+        )
+    )
+    def test_results(self, result: SpiceResult[object]) -> None:
+        """Results round-trip through dicts and JSON."""
+        assert result == se.result_from_dict(result.to_dict(redact=False))
+        assert result == se.result_from_json(result.to_json(redact=False).encode())
+
+    @given(errors_with_causes())
+    def test_pickle(self, error: SpiceError) -> None:
+        """Any error pickles, its cause chain as far as Python pickles it."""
+        back = pickle.loads(pickle.dumps(error))
+        assert error == back
+        if error.cause is not None:
+            assert str(error.cause) == str(back.cause)
+
+    def test_spice_exception_causes_keep_their_error(self) -> None:
+        """A SpiceException in the chain comes back with its error, not as text."""
+        last = se.NetworkError("Bad gateway", status_code=502, context={"attempt": 3})
+        exhausted = se.ExecutionError(
+            "Retry exhausted after 3 attempts: Bad gateway", cause=last.to_exception()
+        )
+        back = se.error_from_json(exhausted.to_json(redact=False))
+        assert isinstance(back.cause, se.SpiceException)
+        assert last == back.cause.error
+
+    def test_result_values_become_json(self) -> None:
+        """A result's value is made JSON-ready: tuples become lists, objects text."""
+        assert Success([1, "x"]) == se.result_from_json(Success((1, "x")).to_json())
+        assert {"success": True, "value": (1, 2)} == Success((1, 2)).to_dict()
+
+
+class TestRedaction:
+    """to_dict and to_json mask secrets unless told not to."""
+
+    ERROR = se.NetworkError(
+        "GET https://bob:S3cr3t-pw@api.example/v1?access_token=S3cr3t-q failed",
+        status_code=401,
+        endpoint="https://bob:S3cr3t-pw@api.example/v1?access_token=S3cr3t-q",
+        context={"authorization": "Bearer S3cr3t-auth", "headers": {"Cookie": "S3cr3t-c"}},
+        cause=ValueError("token=S3cr3t-cause"),
+    )
+
+    def test_default_is_masked(self) -> None:
+        """No secret in the dict or the JSON."""
+        assert "S3cr3t" not in json.dumps(self.ERROR.to_dict())
+        assert "S3cr3t" not in self.ERROR.to_json()
+        assert "S3cr3t" not in Failure(self.ERROR).to_json()
+
+    def test_trusted_transport_keeps_everything(self) -> None:
+        """redact=False is for trusted transport: everything is kept."""
+        raw = self.ERROR.to_json(redact=False)
+        assert raw.count("S3cr3t") >= 5
+        assert self.ERROR == se.error_from_json(raw)
+
+    def test_shape(self) -> None:
+        """The documented keys, in order."""
+        assert ["code", "type", "message", "timestamp", "context", "fields", "cause"] == list(
+            self.ERROR.to_dict()
+        )
+
+
+class TestCauseChains:
+    """Chains that loop or never end are cut."""
+
+    def test_cycle(self) -> None:
+        """A cause chain that loops is cut at the first repeat."""
+        first, second = ValueError("first"), ValueError("second")
+        first.__cause__, second.__cause__ = second, first
+        back = se.error_from_dict(se.UnknownError("x", cause=first).to_dict(redact=False))
+        assert ["first", "second"] == chain(back.cause)
+
+    def test_long_chain(self) -> None:
+        """A 10 000-deep chain is cut at 64 links."""
+        head: BaseException | None = None
+        for index in range(10_000):
+            exc = RuntimeError(f"level {index}")
+            exc.__cause__ = head
+            head = exc
+        data = se.UnknownError("deep", cause=head).to_dict()
+        back = se.error_from_dict(data)
+        assert 64 == len(chain(back.cause))
+
+    def test_implicit_context_is_followed(self) -> None:
+        """Without __cause__, the implicit __context__ is the next link."""
+
+        def inner() -> None:
+            raise KeyError("inner")
+
+        def fail() -> None:
+            try:
+                inner()
+            except KeyError:
+                raise RuntimeError("outer")  # noqa: B904 -- the implicit context is the point
+
+        with pytest.raises(RuntimeError) as caught:
+            fail()
+        data = error_to_dict(se.UnknownError("x", cause=caught.value), redact=False)
+        assert ["outer", "'inner'"] == chain(se.error_from_dict(data).cause)
+
+    def test_broken_str(self) -> None:
+        """A cause whose __str__ raises is named, not fatal."""
+
+        class Broken(Exception):
+            def __str__(self) -> str:
+                raise RuntimeError("no")
+
+        data = se.UnknownError("x", cause=Broken()).to_dict()
+        assert data["cause"]["message"].endswith("Broken>")  # type: ignore[index]
+
+    def test_serialized_exception(self) -> None:
+        """The stand-in keeps the type name, the message and its chain through pickle."""
+        exc = SerializedException("mylib.Boom", "boom")
+        exc.__cause__ = SerializedException("builtins.OSError", "disk")
+        back = pickle.loads(pickle.dumps(exc))
+        assert ("mylib.Boom", "boom") == (back.type_name, str(back))
+        assert "disk" == str(back.__cause__)
+        assert "SerializedException('mylib.Boom', 'boom')" == repr(exc)
+        data = se.UnknownError("x", cause=exc).to_dict()
+        assert "mylib.Boom" == data["cause"]["type"]  # type: ignore[index]
+
+
+class TestPickle:
+    """Pickling across processes, and causes that will not pickle."""
+
+    def test_unpicklable_cause_degrades_to_data(self) -> None:
+        """A cause that cannot be pickled travels as data, chain and all."""
+
+        class Handle(Exception):
+            def __init__(self, lock: Any) -> None:
+                super().__init__("lost the lock")
+                self.lock = lock
+
+        cause = Handle(threading.Lock())
+        cause.__cause__ = OSError("underlying")
+        error = se.CheckpointError("save failed", checkpoint_id="c1", cause=cause)
+        back = pickle.loads(pickle.dumps(error))
+        assert error == back
+        assert isinstance(back.cause, SerializedException)
+        assert back.cause.type_name.endswith("Handle")
+        assert ["lost the lock", "underlying"] == chain(back.cause)
+
+    def test_cause_that_fails_to_unpickle_degrades(self) -> None:
+        """A cause that pickles but cannot be rebuilt (a required argument) degrades too."""
+        assert isinstance(picklable_cause(NeedsTwo("a", "b")), SerializedException)
+        assert picklable_cause(None) is None
+        plain = ValueError("fine")
+        assert plain is picklable_cause(plain)
+
+    def test_spice_exception_with_unpicklable_cause(self) -> None:
+        """The exception form pickles too."""
+        exc = se.UnknownError("x", cause=NeedsTwo("a", "b")).to_exception()
+        back = pickle.loads(pickle.dumps(exc))
+        assert exc.error == back.error
+        assert "a" == str(back.__cause__)
+
+    def test_through_a_process_pool(self) -> None:
+        """Errors and results cross real process boundaries and still match."""
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+            results = list(pool.map(produce, range(20)))
+        assert [expected(index) for index in range(20)] == results
+        for index, result in enumerate(results):
+            match result:
+                case Success(value):
+                    assert index == value
+                case Failure(se.NetworkError(status_code=status)):
+                    assert 503 == status
+                    assert "NeedsTwo" in result.error.cause.type_name  # type: ignore[union-attr]
+                case Failure(error):
+                    assert isinstance(error, se.RateLimitError)
+
+
+class NeedsTwo(Exception):
+    """An exception that pickles but cannot be unpickled: __init__ needs two arguments."""
+
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__(first)
+        self.second = second
+
+
+def expected(index: int) -> SpiceResult[int]:
+    """What `produce` returns for ``index``, built here."""
+    if index % 3 == 0:
+        return Success(index)
+    if index % 3 == 1:
+        return Failure(se.NetworkError("down", status_code=503, cause=NeedsTwo("a", "b")))
+    return Failure(se.RateLimitError("slow", retry_after_ms=index))
+
+
+def produce(index: int) -> SpiceResult[int]:
+    """Runs in a worker process."""
+    return expected(index)
+
+
+class TestReaders:
+    """The readers raise SpiceException carrying a SerializationError, and nothing else."""
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            ([], "expected an object, got list"),
+            ({"code": "NOPE"}, "unknown code 'NOPE'"),
+            ({"code": "AUTH_ERROR"}, "'message' must be str, got NoneType"),
+            ({"code": "AUTH_ERROR", "message": "x", "timestamp": "now"}, "'timestamp' must be int"),
+            ({"code": "AUTH_ERROR", "message": "x", "timestamp": True}, "'timestamp' must be int"),
+            ({"code": "AUTH_ERROR", "message": "x", "context": []}, "'context' must be an object"),
+            (
+                {"code": "AUTH_ERROR", "message": "x", "context": {1: 2}},
+                "'context' must have text keys",
+            ),
+            ({"code": "AUTH_ERROR", "message": "x", "fields": 3}, "'fields' must be an object"),
+            ({"code": "AUTH_ERROR", "message": "x", "cause": "oops"}, "a cause must be an object"),
+            ({"code": "AUTH_ERROR", "message": "x", "cause": {"type": 1}}, "'type' must be str"),
+        ],
+    )
+    def test_error_from_dict(self, data: Any, message: str) -> None:
+        """Each problem is named."""
+        with pytest.raises(se.SpiceException, match=message) as caught:
+            se.error_from_dict(data)
+        assert isinstance(caught.value.error, se.SerializationError)
+        assert "dict" == caught.value.error.format
+
+    def test_type_name_without_code(self) -> None:
+        """The class can also come from the type name alone."""
+        assert isinstance(
+            se.error_from_dict({"type": "TimeoutError", "message": "slow"}), se.TimeoutError
+        )
+
+    def test_missing_timestamp_is_now(self) -> None:
+        """Data without a timestamp gets the current one."""
+        assert se.error_from_dict({"code": "AUTH_ERROR", "message": "x"}).timestamp > 0
+
+    def test_typed_fields_of_the_wrong_shape_stay_in_context(self) -> None:
+        """A field that cannot be read is kept in context, not lost."""
+        error = se.error_from_dict(
+            {"code": "NETWORK_ERROR", "message": "x", "fields": {"status_code": "503"}}
+        )
+        assert isinstance(error, se.NetworkError)
+        assert error.status_code is None
+        assert "503" == error.context["status_code"]
+
+    def test_hints_are_read_back(self) -> None:
+        """A RetryHint in fields comes back as one, or stays data when it is wrong."""
+        hint = se.RetryHint(retry_after_ms=5, max_attempts=2, reason="r")
+        good = se.error_from_dict(se.RetryableError("x", retry_hint=hint).to_dict())
+        assert hint == good.retry_hint  # type: ignore[union-attr]
+        bad = se.error_from_dict(
+            {
+                "code": "RETRYABLE_ERROR",
+                "message": "x",
+                "fields": {"retry_hint": {"max_attempts": 0}},
+            }
+        )
+        assert bad.retry_hint is None  # type: ignore[union-attr]
+
+    def test_too_long_chains_are_refused(self) -> None:
+        """A cause chain deeper than any writer makes is refused."""
+        cause: dict[str, object] | None = None
+        for _ in range(70):
+            cause = {"type": "builtins.ValueError", "message": "x", "cause": cause}
+        with pytest.raises(se.SpiceException, match="longer than 64"):
+            se.error_from_dict({"code": "UNKNOWN_ERROR", "message": "x", "cause": cause})
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            ({"success": True}, "expected"),
+            ({"success": "yes", "value": 1}, "expected"),
+            ({"success": False}, "expected"),
+            (7, "expected an object, got int"),
+        ],
+    )
+    def test_result_from_dict(self, data: Any, message: str) -> None:
+        """Malformed results are named too."""
+        with pytest.raises(se.SpiceException, match=message):
+            se.result_from_dict(data)
+
+    @pytest.mark.parametrize("text", ["", "{", "[1]", b"\xff", 5, None, '"text"'])
+    def test_json_readers(self, text: Any) -> None:
+        """Bad JSON is a SpiceException from both JSON readers."""
+        for reader in (se.error_from_json, se.result_from_json):
+            with pytest.raises(se.SpiceException) as caught:
+                reader(text)
+            assert isinstance(caught.value.error, se.SerializationError)
+
+    def test_unexpected_failures_are_wrapped(self) -> None:
+        """A mapping that fails when read gives a SpiceException too."""
+
+        class Hostile(dict[str, object]):
+            def get(self, key: str, default: object = None) -> object:
+                raise RuntimeError("unreadable")
+
+        with pytest.raises(se.SpiceException, match=r"data \(RuntimeError\)") as caught:
+            se.error_from_dict(Hostile())
+        assert isinstance(caught.value.__cause__, RuntimeError)
+        with pytest.raises(se.SpiceException):
+            se.result_from_dict(Hostile())
+
+    json_values = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "code",
+                        "type",
+                        "message",
+                        "timestamp",
+                        "context",
+                        "fields",
+                        "cause",
+                        "success",
+                        "value",
+                        "error",
+                    ]
+                )
+                | st.text(max_size=5),
+                children,
+                max_size=6,
+            )
+        ),
+        max_leaves=12,
+    )
+
+    @given(json_values)
+    def test_fuzz_dicts(self, data: object) -> None:
+        """Any JSON value: a value or a SpiceException, never anything else."""
+        for reader in (se.error_from_dict, se.result_from_dict):
+            outcome = read(reader, data)
+            assert not isinstance(outcome, se.SpiceException) or isinstance(
+                outcome.error, se.SerializationError
+            )
+
+    @given(st.binary(max_size=100) | st.text(max_size=100) | json_values.map(json.dumps))
+    def test_fuzz_json(self, text: str | bytes) -> None:
+        """Any bytes or text: a value or a SpiceException."""
+        for reader in (se.error_from_json, se.result_from_json):
+            outcome = read(reader, text)
+            assert not isinstance(outcome, se.SpiceException) or isinstance(
+                outcome.error, se.SerializationError
+            )
+
+
+def read(reader: Any, data: object) -> object:
+    """What a reader returns, or the SpiceException it raises (any other escapes)."""
+    try:
+        return reader(data)
+    except se.SpiceException as exc:
+        return exc
+
+
+def test_deep_context_is_cut() -> None:
+    """A context nested deeper than 32 levels is cut when made JSON-ready."""
+    nested: dict[str, object] = {}
+    cursor = nested
+    for _ in range(40):
+        cursor["next"] = {}
+        cursor = cursor["next"]  # type: ignore[assignment]
+    text = se.UnknownError("x", context={"deep": nested}).to_json(redact=False)
+    assert '"..."' in text
