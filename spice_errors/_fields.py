@@ -55,16 +55,27 @@ def json_safe(value: object, *, redact: bool = True, depth: int = 0) -> object: 
     return redact_text(text) if redact else text
 
 
+_OWN: dict[type[SpiceError], tuple[str, ...]] = {}
+
+
+def own_fields(cls: type[SpiceError]) -> tuple[str, ...]:
+    """The names of a type's own fields, in order (cached: attrs builds them anew)."""
+    names = _OWN.get(cls)
+    if names is None:
+        names = _OWN[cls] = tuple(
+            field.name for field in attrs.fields(cls) if field.name not in BASE_FIELDS
+        )
+    return names
+
+
 def typed_fields(error: SpiceError, *, redact: bool) -> dict[str, object]:
     """The type's own fields that are set, as JSON-ready data (masked when ``redact``)."""
     shown: dict[str, object] = {}
-    for field in attrs.fields(type(error)):
-        if field.name in BASE_FIELDS:
-            continue
+    for name in own_fields(type(error)):
         # `_shown` is the masked view of a field, as repr shows it.
-        value = error._shown(field.name) if redact else getattr(error, field.name)  # pyright: ignore[reportPrivateUsage]  # noqa: SLF001
+        value = error._shown(name) if redact else getattr(error, name)  # pyright: ignore[reportPrivateUsage]  # noqa: SLF001
         if value is not None and value != ():
-            shown[field.name] = json_safe(value, redact=redact)
+            shown[name] = json_safe(value, redact=redact)
     return shown
 
 
@@ -135,7 +146,7 @@ def construct(  # noqa: PLR0913 -- everything an error is made of
     timestamp: int | None = None,
 ) -> SpiceError:
     """Build ``cls``; typed values of the wrong shape, or unknown to it, go to the context."""
-    names = {field.name for field in attrs.fields(cls)} - BASE_FIELDS
+    names = own_fields(cls)
     accepted: dict[str, Any] = {}
     for key, value in typed.items():
         converted = _field_value(key, value) if key in names else _BAD

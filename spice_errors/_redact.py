@@ -135,6 +135,8 @@ def redact_url(url: str) -> str:
 
     .. versionadded:: 0.1.0
     """
+    if "@" not in url and "?" not in url and "#" not in url:
+        return url  # nothing that could hide a secret: the common case, kept cheap
     scheme, sep, rest = url.partition("://")
     if not sep:
         scheme, rest = "", url

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Final, TypeAlias, cast
 
 import attrs
 
@@ -72,30 +72,28 @@ def _text(value: object) -> str | None:
     return None
 
 
-def _header_pairs(headers: object) -> list[tuple[str, str]]:
-    """Lower-cased ``(name, value)`` pairs from whatever was given; bad entries skipped."""
+def _headers(headers: object) -> dict[str, str]:
+    """Lower-cased names to their first value, from whatever was given; bad entries skipped."""
+    found: dict[str, str] = {}
     if headers is None:
-        return []
+        return found
     try:
-        items: Iterable[object] = (
-            cast("Mapping[object, object]", headers).items()
-            if isinstance(headers, Mapping)
-            else cast("Iterable[object]", headers)
-        )
-        pairs: list[tuple[str, str]] = []
-        for item in items:
-            if not isinstance(item, tuple | list) or len(item) != 2:  # pyright: ignore[reportUnknownArgumentType]  # noqa: PLR2004
-                continue
-            name, value = _text(item[0]), _text(item[1])  # pyright: ignore[reportUnknownArgumentType]
+        if isinstance(headers, Mapping):
+            pairs: Iterable[object] = cast("Mapping[object, object]", headers).items()
+        else:
+            pairs = (item for item in cast("Iterable[object]", headers) if _is_pair(item))
+        for raw_name, raw_value in cast("Iterable[tuple[object, object]]", pairs):
+            name = raw_name if type(raw_name) is str else _text(raw_name)
+            value = raw_value if type(raw_value) is str else _text(raw_value)
             if name is not None and value is not None:
-                pairs.append((name.strip().lower(), value.strip()))
+                found.setdefault(name.strip().lower(), value.strip())
     except Exception:  # noqa: BLE001 -- headers from the wire never break the mapping
-        return []
-    return pairs
+        return {}
+    return found
 
 
-def _header(pairs: list[tuple[str, str]], name: str) -> str | None:
-    return next((value for key, value in pairs if key == name), None)
+def _is_pair(item: object) -> bool:
+    return isinstance(item, tuple | list) and len(cast("tuple[object, ...]", item)) == 2  # noqa: PLR2004
 
 
 # -- Retry-After -------------------------------------------------------------------------
@@ -191,6 +189,9 @@ def parse_retry_after(
     if text is None:
         return None
     text = text.strip()
+    if text.isdecimal() and text.isascii():
+        seconds = float(text)  # the common case: whole seconds
+        return seconds if seconds <= _MAX_RETRY_AFTER else None
     if _DELTA.fullmatch(text):
         seconds = float(text)
         return seconds if seconds <= _MAX_RETRY_AFTER else None
@@ -215,48 +216,59 @@ def parse_retry_after(
 
 def _json_object(body: object, content_type: str | None) -> dict[object, object] | None:
     """The body as a JSON object when it is one, else None; never raises."""
-    if isinstance(body, Mapping):
-        return dict(cast("Mapping[object, object]", body))
-    text = _decoded(body)
+    if not isinstance(body, str | bytes | bytearray | memoryview):
+        # Checked after the common case: an ABC check costs more than a type check.
+        return dict(cast("Mapping[object, object]", body)) if isinstance(body, Mapping) else None
+    text = _decoded(cast("object", body))
     if text is None:
         return None
     stripped = text.lstrip()
     if not stripped.startswith("{") and "json" not in (content_type or "").lower():
         return None
-    import json
-
     try:
-        parsed: object = json.loads(stripped)
+        parsed: object = _json_loads()(stripped)
     except (ValueError, RecursionError):
         return None
     return cast("dict[object, object]", parsed) if isinstance(parsed, dict) else None
 
 
+_loads: Callable[[str], object] | None = None
+
+
+def _json_loads() -> Callable[[str], object]:
+    """``json.loads``, imported on first use so that importing the package stays cheap."""
+    global _loads  # noqa: PLW0603 -- a one-time lazy import
+    if _loads is None:
+        from json import loads
+
+        _loads = loads
+    return _loads
+
+
 def _decoded(body: object) -> str | None:
+    """Text from a body already known to be text or bytes; None when not UTF-8."""
     if isinstance(body, str):
         return body
-    if isinstance(body, bytes | bytearray | memoryview):
-        try:
-            return bytes(cast("bytes", body)).decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-    return None
+    try:
+        return bytes(cast("bytes", body)).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 class _Problem:
     """The members of a problem document, mistyped ones dropped (RFC 9457 section 3.1)."""
 
     def __init__(self, data: Mapping[object, object]) -> None:
-        self.type = _member(data, "type", str) or "about:blank"
-        self.title = _member(data, "title", str)
-        status = _member(data, "status", int)
-        self.status = status if isinstance(status, int) and not isinstance(status, bool) else None
-        self.detail = _member(data, "detail", str)
-        self.instance = _member(data, "instance", str)
+        get = data.get
+        self.type: str = _str_member(get("type")) or "about:blank"
+        self.title = _str_member(get("title"))
+        self.status = _int_or_none(get("status"))
+        self.detail = _str_member(get("detail"))
+        self.instance = _str_member(get("instance"))
         self.extensions: dict[str, object] = {
             key: value
             for key, value in data.items()
-            if isinstance(key, str) and key not in _PROBLEM_MEMBERS
+            if type(key) is str and key not in _PROBLEM_MEMBERS
         }
 
     def context(self) -> dict[str, object]:
@@ -264,9 +276,8 @@ class _Problem:
         return {key: value for key, value in found.items() if value is not None}
 
 
-def _member(data: Mapping[object, object], name: str, kind: type) -> Any:  # noqa: ANN401 -- narrowed by callers
-    value = data.get(name)
-    return value if isinstance(value, kind) else None
+def _str_member(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _is_problem(data: Mapping[object, object], content_type: str | None) -> bool:
@@ -366,21 +377,20 @@ def _from_response(
     method: object,
     url: object,
 ) -> AnySpiceError:
-    pairs = _header_pairs(headers)
-    content_type = _header(pairs, "content-type")
+    pairs = _headers(headers)
+    content_type = pairs.get("content-type")
     data = _json_object(body, content_type)
     problem = _Problem(data) if data is not None and _is_problem(data, content_type) else None
     endpoint = redact_url(url) if isinstance(url, str) else None
     verb = method.upper() if isinstance(method, str) else None
     code = _int_or_none(status) or 0
-    context: dict[str, object] = {}
-    if problem is not None:
-        context.update(problem.extensions)
-        context.update(problem.context())
-    context.update({"http_status": code, "method": verb, "endpoint": endpoint})
-    request_id = next(
-        (value for name in _REQUEST_ID_HEADERS if (value := _header(pairs, name))), None
+    context: dict[str, object] = (
+        {} if problem is None else {**problem.extensions, **problem.context()}
     )
+    context["http_status"] = code
+    context["method"] = verb
+    context["endpoint"] = endpoint
+    request_id = next((value for name in _REQUEST_ID_HEADERS if (value := pairs.get(name))), None)
     if request_id is not None:
         context["request_id"] = request_id
     message = _message(code, problem, verb, endpoint)
@@ -394,12 +404,12 @@ def _by_status(  # noqa: PLR0913 -- everything a response carries, by name
     message: str,
     *,
     context: dict[str, object],
-    pairs: list[tuple[str, str]],
+    pairs: dict[str, str],
     problem: _Problem | None,
     endpoint: str | None,
 ) -> AnySpiceError:
     if 300 <= status <= 399:  # noqa: PLR2004 -- the 3xx range
-        location = _header(pairs, "location")
+        location = pairs.get("location")
         if location is not None:
             context["location"] = redact_url(location)
         return NetworkError(message, status_code=status, endpoint=endpoint, context=context)
@@ -419,9 +429,9 @@ def _by_status(  # noqa: PLR0913 -- everything a response carries, by name
     return NetworkError(message, status_code=status, endpoint=endpoint, context=context)
 
 
-def _wait(pairs: list[tuple[str, str]], problem: _Problem | None) -> float | None:
-    header = _header(pairs, "retry-after")
-    wait = parse_retry_after(header, date=_header(pairs, "date")) if header is not None else None
+def _wait(pairs: dict[str, str], problem: _Problem | None) -> float | None:
+    header = pairs.get("retry-after")
+    wait = parse_retry_after(header, date=pairs.get("date")) if header is not None else None
     return wait if wait is not None else _retry_after_extension(problem)
 
 

@@ -722,8 +722,11 @@ def retry(  # noqa: PLR0913 -- every knob is keyword-only and optional
     .. versionadded:: 0.1.0
     """
     started = clock()
-    result = _call(operation)
-    if isinstance(result, Success):
+    try:
+        result: SpiceResult[T, E | AnySpiceError] = operation()
+    except Exception as exc:  # noqa: BLE001 -- an exception is a failure like any other
+        result = Failure(from_exception(exc))
+    if type(result) is Success:
         # The common case pays for nothing more than the call and one clock reading.
         return result
     state = _Attempts.begin(

@@ -191,12 +191,19 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
-def _field(data: Mapping[object, object], name: str, kind: type, where: str, *, fmt: str) -> object:
+def _as_mapping(value: object) -> Mapping[object, object] | None:
+    # A dict is checked first: an ABC check is slow, and JSON gives dicts.
+    if type(value) is dict or isinstance(value, Mapping):
+        return cast("Mapping[object, object]", value)
+    return None
+
+
+def _text_field(data: Mapping[object, object], name: str, where: str, *, fmt: str) -> str:
     value = data.get(name)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        msg = f"{where}: {name!r} must be {kind.__name__}, got {type(value).__name__}"
-        raise _unreadable(msg, fmt=fmt)
-    return value
+    if isinstance(value, str):
+        return value
+    msg = f"{where}: {name!r} must be str, got {_kind(value)}"
+    raise _unreadable(msg, fmt=fmt)
 
 
 def _cause_from_data(data: object, *, fmt: str) -> BaseException | None:
@@ -208,12 +215,12 @@ def _cause_from_data(data: object, *, fmt: str) -> BaseException | None:
         if depth > _MAX_CAUSES:
             msg = f"error: the cause chain is longer than {_MAX_CAUSES} links"
             raise _unreadable(msg, fmt=fmt)
-        if not isinstance(current, Mapping):
+        node = _as_mapping(current)
+        if node is None:
             msg = f"error: a cause must be an object, got {_kind(current)}"
             raise _unreadable(msg, fmt=fmt)
-        node = cast("Mapping[object, object]", current)
-        type_name = cast("str", _field(node, "type", str, "cause", fmt=fmt))
-        message = cast("str", _field(node, "message", str, "cause", fmt=fmt))
+        type_name = _text_field(node, "type", "cause", fmt=fmt)
+        message = _text_field(node, "message", "cause", fmt=fmt)
         exc: BaseException
         if type_name == _SPICE_EXCEPTION and "error" in node:
             exc = SpiceException(_error_from(node.get("error"), fmt=fmt))
@@ -229,41 +236,50 @@ def _cause_from_data(data: object, *, fmt: str) -> BaseException | None:
     return head
 
 
-def _error_from(data: object, *, fmt: str) -> AnySpiceError:
-    if not isinstance(data, Mapping):
-        msg = f"error: expected an object, got {type(data).__name__}"
-        raise _unreadable(msg, fmt=fmt)
-    mapping = cast("Mapping[object, object]", data)
-    code = mapping.get("code")
-    name = mapping.get("type")
+def _class_of(mapping: Mapping[object, object], *, fmt: str) -> type[SpiceError]:
+    code, name = mapping.get("code"), mapping.get("type")
     cls = (_CODES.get(code) if isinstance(code, str) else None) or (
         _NAMES.get(name) if isinstance(name, str) else None
     )
     if cls is None:
         msg = f"error: unknown code {code!r} and type {name!r}"
         raise _unreadable(msg, fmt=fmt)
-    message = cast("str", _field(mapping, "message", str, "error", fmt=fmt))
+    return cls
+
+
+def _timestamp(mapping: Mapping[object, object], *, fmt: str) -> int | None:
     timestamp = mapping.get("timestamp")
-    if timestamp is not None:
-        timestamp = _field(mapping, "timestamp", int, "error", fmt=fmt)
+    if timestamp is None or (type(timestamp) is int):
+        return timestamp
+    msg = f"error: 'timestamp' must be int, got {_kind(timestamp)}"
+    raise _unreadable(msg, fmt=fmt)
+
+
+def _error_from(data: object, *, fmt: str) -> AnySpiceError:
+    mapping = _as_mapping(data)
+    if mapping is None:
+        msg = f"error: expected an object, got {_kind(data)}"
+        raise _unreadable(msg, fmt=fmt)
+    cls = _class_of(mapping, fmt=fmt)
+    message = _text_field(mapping, "message", "error", fmt=fmt)
+    timestamp = _timestamp(mapping, fmt=fmt)
     context = _mapping(mapping.get("context", {}), "context", fmt=fmt)
     fields = _mapping(mapping.get("fields", {}), "fields", fmt=fmt)
     cause = _cause_from_data(mapping.get("cause"), fmt=fmt)
-    built = construct(
-        cls, message, fields, context, cause=cause, timestamp=cast("int | None", timestamp)
-    )
+    built = construct(cls, message, fields, context, cause=cause, timestamp=timestamp)
     return cast("AnySpiceError", built)
 
 
 def _mapping(value: object, name: str, *, fmt: str) -> dict[str, object]:
-    if not isinstance(value, Mapping):
-        msg = f"error: {name!r} must be an object, got {type(value).__name__}"
+    mapping = _as_mapping(value)
+    if mapping is None:
+        msg = f"error: {name!r} must be an object, got {_kind(value)}"
         raise _unreadable(msg, fmt=fmt)
-    items = cast("Mapping[object, object]", value).items()
-    if not all(isinstance(key, str) for key, _ in items):
+    found: dict[str, object] = {key: item for key, item in mapping.items() if type(key) is str}
+    if len(found) != len(mapping):
         msg = f"error: {name!r} must have text keys"
         raise _unreadable(msg, fmt=fmt)
-    return {cast("str", key): item for key, item in items}
+    return found
 
 
 def _guarded(
@@ -291,10 +307,10 @@ def error_from_dict(data: Mapping[str, object]) -> AnySpiceError:
 
 
 def _result_from(data: object, *, fmt: str) -> SpiceResult[object, AnySpiceError]:
-    if not isinstance(data, Mapping):
-        msg = f"result: expected an object, got {type(data).__name__}"
+    mapping = _as_mapping(data)
+    if mapping is None:
+        msg = f"result: expected an object, got {_kind(data)}"
         raise _unreadable(msg, fmt=fmt)
-    mapping = cast("Mapping[object, object]", data)
     success = mapping.get("success")
     if success is True and "value" in mapping:
         return Success(mapping["value"])

@@ -1,0 +1,128 @@
+"""The retry loop's overhead, and HTTP and JSON mapping against plain json.
+
+Run from the repository root:
+
+    python benchmarks/bench_retry_http.py
+
+Everything is timed in this one process with ``timeit`` (best of several repeats) and
+reported in microseconds and as ratios to the baseline beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import timeit
+from collections.abc import Callable
+
+import spice_errors as se
+
+
+def best_us(fn: Callable[[], object], repeat: int) -> float:
+    """Best time per call of ``fn``, in microseconds."""
+    timer = timeit.Timer(fn)
+    number, _ = timer.autorange()
+    number = max(number, 20_000)
+    return min(timer.repeat(repeat=repeat, number=number)) / number * 1e6
+
+
+def problem_body(size: int = 1024) -> bytes:
+    """A 429 problem+json body of about ``size`` bytes."""
+    problem: dict[str, object] = {
+        "type": "https://api.example/problems/rate-limited",
+        "title": "Too Many Requests",
+        "status": 429,
+        "detail": "You have sent too many requests in the last minute.",
+        "instance": "/v1/search/requests/8d1f",
+        "limit": 60,
+        "remaining": 0,
+        "window": "1m",
+    }
+    body = json.dumps(problem)
+    filler = size - len(body) - len(', "note": ""')
+    problem["note"] = "x" * max(filler, 0)
+    return json.dumps(problem).encode()
+
+
+def main() -> None:
+    """Print the tables that docs/explanation/performance.md shows."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7, help="timeit repeats (best is kept)")
+    args = parser.parse_args()
+    print(f"Python {sys.version.split()[0]}\n")
+
+    # -- retry ----------------------------------------------------------------------------
+    ok = se.Success(1)
+
+    def operation() -> se.SpiceResult[int]:
+        return se.Success(1)
+
+    def constant() -> se.SpiceResult[int]:
+        return ok
+
+    direct = best_us(operation, args.repeat)
+    direct_constant = best_us(constant, args.repeat)
+    with se.retry_testing():
+        wrapped = best_us(lambda: se.retry(operation), args.repeat)
+        wrapped_constant = best_us(lambda: se.retry(constant), args.repeat)
+        calls = [0]
+
+        def flaky() -> se.SpiceResult[int]:
+            calls[0] += 1
+            if calls[0] % 2:
+                return se.Failure(se.NetworkError("Bad gateway", status_code=502))
+            return ok
+
+        one_retry = best_us(lambda: se.retry(flaky, on_retry=None), args.repeat)
+    print("| retry (testing mode) | µs/call | x calling directly |")
+    print("|---|---:|---:|")
+    print(f"| an operation building `Success(1)`, called directly | {direct:.3f} | 1.00 |")
+    print(f"| `retry(operation)`, success at once | {wrapped:.3f} | {wrapped / direct:.2f} |")
+    print(f"| an operation returning a prebuilt result, directly | {direct_constant:.3f} | 1.00 |")
+    print(
+        f"| `retry(operation)` of it, success at once | {wrapped_constant:.3f} | "
+        f"{wrapped_constant / direct_constant:.2f} |"
+    )
+    print(
+        f"| `retry(flaky)`, one failure then success | {one_retry:.3f} | {one_retry / direct:.2f} |"
+    )
+
+    # -- from_response ----------------------------------------------------------------------
+    body = problem_body()
+    headers = {
+        "Content-Type": "application/problem+json",
+        "Retry-After": "30",
+        "X-Request-Id": "r-1",
+    }
+    loads = best_us(lambda: json.loads(body), args.repeat)
+    mapped = best_us(
+        lambda: se.http.from_response(
+            429, headers, body, method="GET", url="https://api.example/v1/search"
+        ),
+        args.repeat,
+    )
+    print(f"\n| HTTP (a {len(body)}-byte problem body) | µs/call | x json.loads |")
+    print("|---|---:|---:|")
+    print(f"| `json.loads(body)` | {loads:.2f} | 1.00 |")
+    print(f"| `from_response(429, headers, body, ...)` | {mapped:.2f} | {mapped / loads:.2f} |")
+
+    # -- JSON round trip ------------------------------------------------------------------
+    root = ConnectionResetError("connection reset by peer")
+    middle = OSError("read failed")
+    middle.__cause__ = root
+    error = se.NetworkError("Upstream failed", status_code=503, endpoint="/v1/items", cause=middle)
+    equivalent = error.to_dict(redact=False)
+    plain = best_us(lambda: json.loads(json.dumps(equivalent)), args.repeat)
+    ours = best_us(lambda: se.error_from_json(error.to_json(redact=False)), args.repeat)
+    ours_redacted = best_us(lambda: se.error_from_json(error.to_json()), args.repeat)
+    print("\n| JSON (a NetworkError with a two-deep cause chain) | µs | x dumps+loads |")
+    print("|---|---:|---:|")
+    print(f"| `json.loads(json.dumps(equivalent_dict))` | {plain:.2f} | 1.00 |")
+    print(f"| `error_from_json(error.to_json(redact=False))` | {ours:.2f} | {ours / plain:.2f} |")
+    masked = f"{ours_redacted:.2f} | {ours_redacted / plain:.2f}"
+    print(f"| `error_from_json(error.to_json())` (masked) | {masked} |")
+
+
+if __name__ == "__main__":
+    main()
