@@ -20,7 +20,6 @@ from spice_errors.errors import (
     SerializationError,
 )
 from spice_errors.errors import TimeoutError as SpiceTimeoutError
-from spice_errors.http import from_response
 
 __all__ = ["client_row", "names_of"]
 
@@ -121,6 +120,8 @@ def _decoding(exc: BaseException) -> AnySpiceError:
 
 def _status(exc: BaseException) -> AnySpiceError:
     """An exception that carries an HTTP response: the error that response gives."""
+    from spice_errors.http import from_response  # loaded when first needed: it is large
+
     response = getattr(exc, "response", None)
     if response is not None:
         request = getattr(response, "request", None) or getattr(exc, "request", None)

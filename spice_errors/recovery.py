@@ -27,7 +27,7 @@ from spice_errors.errors import (
 )
 from spice_errors.mapping import from_exception
 from spice_errors.result import Failure, SpiceResult, Success
-from spice_errors.retry import _testing  # pyright: ignore[reportPrivateUsage]
+from spice_errors.retries import _testing  # pyright: ignore[reportPrivateUsage]
 
 __all__ = [
     "CircuitBreaker",

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import spice_errors as se
 from spice_errors import Failure, RetryClassifier, RetryPolicy, SpiceError, SpiceResult, Success
-from spice_errors.retry import status_of
+from spice_errors.retries import status_of
 
 
 @attrs.define
@@ -634,7 +634,7 @@ class TestHooks:
 
     def test_logger_is_quiet_without_configuration(self) -> None:
         """The library's logger has a NullHandler, so nothing reaches stderr by default."""
-        from spice_errors.retry import _logger
+        from spice_errors.retries import _logger
 
         logger = _logger()
         assert any(isinstance(handler, logging.NullHandler) for handler in logger.handlers)
@@ -667,7 +667,7 @@ class TestTestingMode:
 
     def test_process_wide_and_restored(self) -> None:
         """Called without with, it stays on; a with block restores what was before."""
-        from spice_errors.retry import _testing
+        from spice_errors.retries import _testing
 
         switch = se.retry_testing(attempts=2)
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spice_errors.errors import SpiceError
 from spice_errors.mapping import from_exception
-from spice_errors.retry import RetryClassifier, RetryDecision
+from spice_errors.retries import RetryClassifier, RetryDecision
 
 __all__ = ["decide"]
 
@@ -20,7 +20,7 @@ def decide(
     """The classifier's decision on an exception (mapped first) or an error.
 
     Under ``idempotent=False`` only failures that prove the request never left (context
-    ``phase="connect"``) are retried, as in `spice_errors.retry`.
+    ``phase="connect"``) are retried, as in `spice_errors.retries`.
     """
     if outcome is None:
         return _NO

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, cast
 from spice_errors.errors import SpiceError
 from spice_errors.integrations._decide import decide
 from spice_errors.result import Failure
-from spice_errors.retry import RetryClassifier
+from spice_errors.retries import RetryClassifier
 
 if TYPE_CHECKING:
     from tenacity import RetryCallState
