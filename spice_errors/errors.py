@@ -311,7 +311,8 @@ class SpiceError(_Namespace):
             merged = {**self.context, **pairs}
         else:
             merged = {**self.context, **mapping, **pairs}
-        evolved: Self = _EVOLVE_CONTEXT[type(self)](self, MappingProxyType(merged))
+        evolve = _EVOLVE_CONTEXT.get(type(self)) or _compile(type(self))
+        evolved: Self = evolve(self, MappingProxyType(merged))
         return evolved
 
     def to_dict(self, *, redact: bool = True) -> dict[str, object]:
@@ -787,68 +788,92 @@ _BASE_FIELDS: Final = ("message", "cause", "context", "timestamp")
 _TUPLE_FIELDS: Final = frozenset({"available_tools", "available_targets"})
 
 
-def _init_source(cls: type[SpiceError], own: tuple[str, ...]) -> str:
-    """Source of a fast ``__init__`` and ``_evolve_context`` for one error type.
+def _init_source(cls: type[SpiceError], names: tuple[str, ...]) -> str:
+    """Source of a fast ``__init__`` and ``_evolve_context`` for ``cls``.
 
     attrs' own ``__init__`` for a frozen class sets each slot through
     ``object.__setattr__``; calling the slots' descriptors directly, as here, skips a
     lookup per field. Construction is the library's hottest path (see benchmarks/).
+    Each type's descriptors are globals named after it (``NetworkError_status_code``),
+    so that all types compile as one source.
     """
+    own = names[len(_BASE_FIELDS) :]
+    prefix = cls.__name__
     required = {field.name for field in attrs.fields(cls) if field.default is attrs.NOTHING}
-    params = ", ".join(
-        name if name in required else f"{name}={'()' if name in _TUPLE_FIELDS else 'None'}"
+    params = "".join(
+        f", {name}" if name in required else f", {name}={'()' if name in _TUPLE_FIELDS else 'None'}"
         for name in own
     )
     own_sets = "".join(
-        f"    _set_{name}(self, tuple({name}))\n"
+        f"    {prefix}_{name}(self, tuple({name}))\n"
         if name in _TUPLE_FIELDS
-        else f"    _set_{name}(self, {name})\n"
+        else f"    {prefix}_{name}(self, {name})\n"
         for name in own
     )
-    copies = "".join(f"    _set_{name}(new, self.{name})\n" for name in own)
+    copies = "".join(f"    {prefix}_{name}(new, self.{name})\n" for name in own)
     return (
-        f"def __init__(self, message, *, cause=None, context=None, timestamp=None"
-        f"{', ' if own else ''}{params}):\n"
-        "    _set_message(self, message)\n"
-        "    _set_cause(self, cause)\n"
-        "    _set_context(self, _EMPTY if context is None else _freeze_context(context))\n"
-        "    _set_timestamp(self, _now_ns() // 1_000_000 if timestamp is None else timestamp)\n"
+        f"def {prefix}__init__(self, message, *, cause=None, context=None, timestamp=None"
+        f"{params}):\n"
+        f"    {prefix}_message(self, message)\n"
+        f"    {prefix}_cause(self, cause)\n"
+        f"    {prefix}_context(self, _EMPTY if context is None else _freeze_context(context))\n"
+        f"    {prefix}_timestamp(self, "
+        "_now_ns() // 1_000_000 if timestamp is None else timestamp)\n"
         f"{own_sets}"
-        "def _evolve_context(self, context):\n"
-        "    new = _new(cls)\n"
-        "    _set_message(new, self.message)\n"
-        "    _set_cause(new, self.cause)\n"
-        "    _set_context(new, context)\n"
-        "    _set_timestamp(new, self.timestamp)\n"
+        f"def {prefix}__evolve_context(self, context):\n"
+        f"    new = _new({prefix})\n"
+        f"    {prefix}_message(new, self.message)\n"
+        f"    {prefix}_cause(new, self.cause)\n"
+        f"    {prefix}_context(new, context)\n"
+        f"    {prefix}_timestamp(new, self.timestamp)\n"
         f"{copies}"
         "    return new\n"
     )
 
 
-def _finish(cls: type[SpiceError]) -> None:
-    """Give an error type its fast constructor, hash and place on `SpiceError`."""
-    names = tuple(field.name for field in attrs.fields(cls))
-    own = names[len(_BASE_FIELDS) :]
-    namespace: dict[str, Any] = {
-        "cls": cls,
-        "_new": _new,
-        "_now_ns": _now_ns,
-        "_EMPTY": _EMPTY,
-        "_freeze_context": _freeze_context,
-    }
-    namespace.update({f"_set_{name}": getattr(cls, name).__set__ for name in names})
-    source = _init_source(cls, own)
-    code = compile(source, f"<spice_errors: {cls.__name__}.__init__>", "exec")
-    exec(code, namespace)  # noqa: S102 -- source built above from field names only
-    init = namespace["__init__"]
+_SHARED: Final[dict[str, object]] = {
+    "_new": _new,
+    "_now_ns": _now_ns,
+    "_EMPTY": _EMPTY,
+    "_freeze_context": _freeze_context,
+}
+
+
+def _compile(cls: type[SpiceError]) -> Callable[[Any, Mapping[str, Any]], Any]:
+    """Compile and install ``cls``'s fast ``__init__``; return its ``_evolve_context``.
+
+    Done on first use of each type, so that importing the package compiles nothing.
+    Two threads doing it at once each install an equal function: no harm done.
+    """
+    names = _FIELD_NAMES[cls]
+    namespace: dict[str, Any] = {**_SHARED, cls.__name__: cls}
+    namespace.update({f"{cls.__name__}_{name}": getattr(cls, name).__set__ for name in names})
+    source = _init_source(cls, names)
+    exec(compile(source, f"<spice_errors: {cls.__name__}.__init__>", "exec"), namespace)  # noqa: S102 -- built from field names only
+    init = namespace[f"{cls.__name__}__init__"]
+    init.__name__ = "__init__"
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = __name__
-    for name, value in {"__init__": init, "__hash__": SpiceError.__hash__}.items():
+    setattr(cls, "__init__", init)  # noqa: B010 -- mypy forbids assigning to a method
+    evolve: Callable[[Any, Mapping[str, Any]], Any] = namespace[f"{cls.__name__}__evolve_context"]
+    _EVOLVE_CONTEXT[cls] = evolve
+    return evolve
+
+
+def _first_init(self: SpiceError, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 -- passed on as they came
+    """Every type's ``__init__`` until its first use: compile the real one, then run it."""
+    cls = type(self)
+    _compile(cls)
+    cls.__init__(self, *args, **kwargs)
+
+
+def _finish(cls: type[SpiceError]) -> None:
+    """Give an error type its hash, its place on `SpiceError` and a lazy constructor."""
+    _FIELD_NAMES[cls] = tuple(field.name for field in attrs.fields(cls))
+    _OWN_FIELDS[cls] = _FIELD_NAMES[cls][len(_BASE_FIELDS) :]
+    for name, value in {"__init__": _first_init, "__hash__": SpiceError.__hash__}.items():
         setattr(cls, name, value)
     setattr(SpiceError, cls.__name__, cls)
-    _FIELD_NAMES[cls] = names
-    _OWN_FIELDS[cls] = own
-    _EVOLVE_CONTEXT[cls] = namespace["_evolve_context"]
 
 
 def _abstract_init(_self: SpiceError, *_args: object, **_kwargs: object) -> None:
