@@ -8,8 +8,9 @@ raising them.
 .. versionadded:: 0.1.0
 """
 
-from typing import TYPE_CHECKING
+from types import FunctionType
 
+from spice_errors import http as http
 from spice_errors._redact import is_secret_key, register_secret_names, secret_names
 from spice_errors.errors import (
     AgentError,
@@ -40,6 +41,16 @@ from spice_errors.mapping import (
     register_exception_mapping,
     unregister_exception_mapping,
 )
+from spice_errors.recovery import (
+    CircuitBreaker,
+    CircuitState,
+    UserMessage,
+    recover_network,
+    recover_network_async,
+    recover_rate_limit,
+    recover_rate_limit_async,
+    user_message,
+)
 from spice_errors.result import (
     Failure,
     SpiceResult,
@@ -65,38 +76,25 @@ from spice_errors.result import (
     unwrap_successes_async,
 )
 from spice_errors.result import zip as zip  # noqa: A004 -- importable explicitly, kept out of __all__
-
-if TYPE_CHECKING:
-    from spice_errors import http as http
-    from spice_errors.recovery import (
-        CircuitBreaker,
-        CircuitState,
-        UserMessage,
-        recover_network,
-        recover_network_async,
-        recover_rate_limit,
-        recover_rate_limit_async,
-        user_message,
-    )
-    from spice_errors.retries import (
-        RetryClassifier,
-        RetryDecision,
-        RetryEvent,
-        RetryPolicy,
-        classify,
-        is_retryable,
-        retry,
-        retry_async,
-        retry_testing,
-        retrying,
-    )
-    from spice_errors.serialization import (
-        SerializedException,
-        error_from_dict,
-        error_from_json,
-        result_from_dict,
-        result_from_json,
-    )
+from spice_errors.retries import (
+    RetryClassifier,
+    RetryDecision,
+    RetryEvent,
+    RetryPolicy,
+    classify,
+    is_retryable,
+    retry,
+    retry_async,
+    retry_testing,
+    retrying,
+)
+from spice_errors.serialization import (
+    SerializedException,
+    error_from_dict,
+    error_from_json,
+    result_from_dict,
+    result_from_json,
+)
 
 __all__ = [
     "AgentError",
@@ -174,70 +172,13 @@ __all__ = [
 __version__ = "0.1.0.dev0"
 
 
-# Imported on first use, so that `import spice_errors` loads only errors, from_exception
-# and results; `se.retry`, `se.http` and the rest load their module when first touched.
-_LAZY: dict[str, str] = {
-    "CircuitBreaker": "spice_errors.recovery",
-    "CircuitState": "spice_errors.recovery",
-    "RetryClassifier": "spice_errors.retries",
-    "RetryDecision": "spice_errors.retries",
-    "RetryEvent": "spice_errors.retries",
-    "RetryPolicy": "spice_errors.retries",
-    "SerializedException": "spice_errors.serialization",
-    "UserMessage": "spice_errors.recovery",
-    "classify": "spice_errors.retries",
-    "error_from_dict": "spice_errors.serialization",
-    "error_from_json": "spice_errors.serialization",
-    "http": "spice_errors.http",
-    "is_retryable": "spice_errors.retries",
-    "recover_network": "spice_errors.recovery",
-    "recover_network_async": "spice_errors.recovery",
-    "recover_rate_limit": "spice_errors.recovery",
-    "recover_rate_limit_async": "spice_errors.recovery",
-    "result_from_dict": "spice_errors.serialization",
-    "result_from_json": "spice_errors.serialization",
-    "retry": "spice_errors.retries",
-    "retry_async": "spice_errors.retries",
-    "retry_testing": "spice_errors.retries",
-    "retrying": "spice_errors.retries",
-    "user_message": "spice_errors.recovery",
-}
-
-
-def _public(obj: object) -> object:
-    """Show the public path in reprs, tracebacks and pickles, not the private module's."""
-    if getattr(obj, "__module__", "").startswith("spice_errors."):
-        obj.__module__ = __name__
-    return obj
-
-
-def __getattr__(name: str) -> object:
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    import importlib
-
-    module = importlib.import_module(module_name)
-    namespace = globals()
-    if name == "http":
-        namespace["http"] = module
-        return module
-    for lazy_name, lazy_module in _LAZY.items():
-        if lazy_module == module_name:
-            namespace[lazy_name] = _public(getattr(module, lazy_name))
-    return namespace[name]
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
-
-
 def _show_public_path() -> None:
+    """Show the public path in reprs, tracebacks and pickles, not the private module's."""
     namespace = globals()
     for name in (*__all__, "TimeoutError", "zip"):
-        if name in namespace:
-            _public(namespace[name])
+        obj = namespace[name]
+        if isinstance(obj, type | FunctionType) and obj.__module__.startswith("spice_errors."):
+            obj.__module__ = __name__
 
 
 _show_public_path()

@@ -28,18 +28,21 @@ from typing import (
     Never,
     NoReturn,
     ParamSpec,
+    TypeAlias,
+    TypeVar,
     cast,
     overload,
 )
 
 from attrs.exceptions import FrozenInstanceError
-from typing_extensions import TypeIs, TypeVar
 
 from spice_errors.errors import AnySpiceError, SpiceError, UnknownError
 from spice_errors.mapping import from_exception
 
 if TYPE_CHECKING:
     from returns.result import Result
+    from typing_extensions import TypeIs
+    from typing_extensions import TypeVar as DefaultTypeVar
 
 __all__ = [
     "Failure",
@@ -67,7 +70,12 @@ __all__ = [
 ]
 
 T_co = TypeVar("T_co", covariant=True)
-E_co = TypeVar("E_co", bound=SpiceError, covariant=True, default=SpiceError)
+if TYPE_CHECKING:
+    E_co = DefaultTypeVar("E_co", bound=SpiceError, covariant=True, default=SpiceError)
+else:
+    # At run time the default lives in `_ResultAlias`: typing_extensions, which could
+    # carry it, would add a fifth to the cost of `import spice_errors`.
+    E_co = TypeVar("E_co", bound=SpiceError, covariant=True)
 T = TypeVar("T")
 U = TypeVar("U")
 A = TypeVar("A")
@@ -426,7 +434,35 @@ class Failure(Generic[E_co]):
 _set_value = Success.__dict__["value"].__set__
 _set_error = Failure.__dict__["error"].__set__
 
-SpiceResult = Success[T_co] | Failure[E_co]
+
+class _ResultAlias:
+    """``SpiceResult`` at run time: subscripting it gives ``Success[T] | Failure[E]``.
+
+    Type checkers see a real generic alias whose ``E`` defaults to `SpiceError`; this
+    stand-in gives annotations evaluated at run time the same meaning.
+    """
+
+    __slots__ = ()
+
+    def __getitem__(self, params: object) -> object:
+        args: tuple[object, ...] = (
+            cast("tuple[object, ...]", params) if isinstance(params, tuple) else (params,)
+        )
+        if len(args) == 1:
+            args = (args[0], SpiceError)
+        if len(args) != 2:  # noqa: PLR2004 -- a value type and an error type
+            msg = f"SpiceResult takes one or two types (value, error), got {len(args)}"
+            raise TypeError(msg)
+        return Success[args[0]] | Failure[args[1]]  # type: ignore[valid-type]  # pyright: ignore[reportInvalidTypeArguments]
+
+    def __repr__(self) -> str:
+        return "spice_errors.SpiceResult"
+
+
+if TYPE_CHECKING:
+    SpiceResult: TypeAlias = Success[T_co] | Failure[E_co]
+else:
+    SpiceResult = _ResultAlias()
 """``Success[T] | Failure[E]``: what a function that can fail returns.
 
 ``E`` defaults to `SpiceError`, so ``SpiceResult[int]`` is

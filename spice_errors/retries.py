@@ -426,10 +426,14 @@ RetryPolicy.RATE_LIMIT_FRIENDLY = RetryPolicy(
 # -- testing mode --------------------------------------------------------------------------
 
 
-@attrs.define
 class _Testing:
-    enabled: bool = False
-    attempts: int | None = None
+    """The process-wide testing switch. Internal state: a plain class, cheap to import."""
+
+    __slots__ = ("attempts", "enabled")
+
+    def __init__(self) -> None:
+        self.enabled = False
+        self.attempts: int | None = None
 
 
 _testing = _Testing()
@@ -547,25 +551,25 @@ class _Stop(Exception):  # noqa: N818 -- internal signal, never escapes
         self.event = event
 
 
-@attrs.define
 class _Attempts:
     """The state of one retry call: what the sync and async loops share."""
 
-    policy: RetryPolicy
-    classifier: RetryClassifier
-    idempotent: bool
-    operation: str
-    clock: Callable[[], float]
-    started: float
-    max_attempts: int
-    attempt: int = 0
-    history: list[str] = attrs.field(factory=list[str])
-    total_delay: float = 0.0
-    first_code: str | None = None
+    __slots__ = (
+        "attempt",
+        "classifier",
+        "clock",
+        "first_code",
+        "history",
+        "idempotent",
+        "max_attempts",
+        "operation",
+        "policy",
+        "started",
+        "total_delay",
+    )
 
-    @classmethod
-    def begin(  # noqa: PLR0913 -- all keyword-only, from retry's own arguments
-        cls,
+    def __init__(  # noqa: PLR0913 -- all keyword-only, from retry's own arguments
+        self,
         policy: RetryPolicy,
         classifier: RetryClassifier,
         *,
@@ -573,17 +577,19 @@ class _Attempts:
         operation: str,
         clock: Callable[[], float],
         started: float,
-    ) -> _Attempts:
+    ) -> None:
         """The state after the first attempt failed; ``started`` is when it began."""
-        return cls(
-            policy=policy,
-            classifier=classifier,
-            idempotent=idempotent,
-            operation=operation,
-            clock=clock,
-            started=started,
-            max_attempts=_testing.attempts or policy.max_attempts,
-        )
+        self.policy = policy
+        self.classifier = classifier
+        self.idempotent = idempotent
+        self.operation = operation
+        self.clock = clock
+        self.started = started
+        self.max_attempts = _testing.attempts or policy.max_attempts
+        self.attempt = 0
+        self.history: list[str] = []
+        self.total_delay = 0.0
+        self.first_code: str | None = None
 
     def elapsed(self) -> float:
         return self.clock() - self.started
@@ -729,7 +735,7 @@ def retry(  # noqa: PLR0913 -- every knob is keyword-only and optional
     if type(result) is Success:
         # The common case pays for nothing more than the call and one clock reading.
         return result
-    state = _Attempts.begin(
+    state = _Attempts(
         policy,
         classifier,
         idempotent=idempotent,
@@ -794,7 +800,7 @@ async def retry_async(  # noqa: PLR0913 -- every knob is keyword-only and option
     result = await _call_async(operation)
     if isinstance(result, Success):
         return result
-    state = _Attempts.begin(
+    state = _Attempts(
         policy,
         classifier,
         idempotent=idempotent,
@@ -816,17 +822,29 @@ async def retry_async(  # noqa: PLR0913 -- every knob is keyword-only and option
     return result
 
 
-@attrs.frozen
 class _Retrying:
     """The decorator `retrying` returns: `retry` around every call."""
 
-    policy: RetryPolicy
-    classifier: RetryClassifier
-    idempotent: bool
-    on_retry: Callable[[RetryEvent], object] | None
-    on_give_up: Callable[[RetryEvent], object] | None
-    clock: Callable[[], float]
-    name: str | None
+    __slots__ = ("classifier", "clock", "idempotent", "name", "on_give_up", "on_retry", "policy")
+
+    def __init__(  # noqa: PLR0913 -- the same knobs as retry, all keyword-only
+        self,
+        *,
+        policy: RetryPolicy,
+        classifier: RetryClassifier,
+        idempotent: bool,
+        on_retry: Callable[[RetryEvent], object] | None,
+        on_give_up: Callable[[RetryEvent], object] | None,
+        clock: Callable[[], float],
+        name: str | None,
+    ) -> None:
+        self.policy = policy
+        self.classifier = classifier
+        self.idempotent = idempotent
+        self.on_retry = on_retry
+        self.on_give_up = on_give_up
+        self.clock = clock
+        self.name = name
 
     @overload
     def __call__(

@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import spice_errors as se
 
 ROOT = Path(__file__).parent.parent
@@ -76,41 +74,6 @@ def test_readme_commands_are_what_ci_runs() -> None:
 def test_version() -> None:
     """The package has a version string."""
     assert re.fullmatch(r"\d+\.\d+\.\d+(\.dev\d+)?", se.__version__)
-
-
-def test_parts_load_when_first_used() -> None:
-    """retries, recovery, http and serialization load on first use, not at import."""
-    loaded = _imported_after("import spice_errors")
-    lazy = {
-        "spice_errors.retries",
-        "spice_errors.recovery",
-        "spice_errors.http",
-        "spice_errors.serialization",
-    }
-    assert not loaded & lazy
-    code = (
-        "import spice_errors.recovery, spice_errors as se\n"
-        "print(callable(se.retry), se.retry.__module__, se.http.__name__,"
-        " se.RetryPolicy.__module__)"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "True spice_errors spice_errors.http spice_errors" == done.stdout.strip()
-
-
-def test_http_module_by_name() -> None:
-    """se.http is the http module, however it was first reached."""
-    assert sys.modules["spice_errors.http"] is se.__getattr__("http")
-
-
-def test_unknown_attributes() -> None:
-    """A name the package does not have is an AttributeError, saying which."""
-    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
-        _ = se.nope  # type: ignore[attr-defined]
-
-
-def test_dir_lists_lazy_names() -> None:
-    """dir() shows the names that load on first use."""
-    assert {"retry", "http", "CircuitBreaker", "error_from_json"} <= set(dir(se))
 
 
 def test_star_import_gets_everything() -> None:

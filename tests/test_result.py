@@ -250,6 +250,13 @@ class TestValues:
     def test_alias_defaults_its_error_type(self) -> None:
         """SpiceResult[int] is Success[int] | Failure[SpiceError] at run time too."""
         assert Success[int] | Failure[SpiceError] == SpiceResult[int]
+        assert Success[str] | Failure[se.NetworkError] == SpiceResult[str, se.NetworkError]
+        assert "spice_errors.SpiceResult" == repr(SpiceResult)
+
+    def test_alias_takes_one_or_two_types(self) -> None:
+        """More than two types is a clear error."""
+        with pytest.raises(TypeError, match="one or two types"):
+            SpiceResult[int, SpiceError, str]  # type: ignore[misc]
 
 
 class TestMatching:
@@ -681,8 +688,9 @@ def _public_callables() -> list[tuple[str, Callable[..., object]]]:
 def test_no_any_in_public_signatures(name: str, fn: Callable[..., object]) -> None:
     """No parameter or return type of the result API is, or contains, Any."""
     from returns.result import Result
+    from typing_extensions import TypeIs
 
-    namespace = {**vars(result_module), "Result": Result}
+    namespace = {**vars(result_module), "Result": Result, "TypeIs": TypeIs}
     hints = typing.get_type_hints(fn, globalns=namespace)
     assert hints, name
     assert [] == [param for param, hint in hints.items() if _contains_any(hint)]
