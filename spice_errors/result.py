@@ -461,14 +461,14 @@ class _ResultAlias:
 
 if TYPE_CHECKING:
     SpiceResult: TypeAlias = Success[T_co] | Failure[E_co]
+    """``Success[T] | Failure[E]``: what a function that can fail returns.
+
+    ``E`` defaults to `SpiceError`, so ``SpiceResult[int]`` is
+    ``Success[int] | Failure[SpiceError]``; it is covariant, so a ``Failure[RateLimitError]``
+    is a ``SpiceResult[int]``.
+    """
 else:
     SpiceResult = _ResultAlias()
-"""``Success[T] | Failure[E]``: what a function that can fail returns.
-
-``E`` defaults to `SpiceError`, so ``SpiceResult[int]`` is
-``Success[int] | Failure[SpiceError]``; it is covariant, so a ``Failure[RateLimitError]``
-is a ``SpiceResult[int]``.
-"""
 
 
 # -- building results --------------------------------------------------------------------
