@@ -358,6 +358,31 @@ class SpiceError(_Namespace):
 
         return error_to_json(self, redact=redact)
 
+    def report(self) -> str:
+        """A multi-line report for people: type and code, message, fields, context, causes.
+
+        The context is masked, and the cause chain is followed to its root through
+        ``__cause__`` (or ``__context__``) as ``Caused by:`` lines, 32 at the most,
+        stopping where a chain loops back.
+
+        Examples:
+            >>> error = SpiceError.network_error(
+            ...     "Upstream failed", 503, cause=ConnectionResetError("reset by peer")
+            ... )
+            >>> print(error.with_context(api_key="sk-1", attempt=2).report())
+            NetworkError (NETWORK_ERROR): Upstream failed
+              status_code: 503
+              context:
+                api_key: '***'
+                attempt: 2
+            Caused by: ConnectionResetError: reset by peer
+
+        .. versionadded:: 0.1.0
+        """
+        from spice_errors._report import report
+
+        return report(self)
+
     def to_exception(self) -> SpiceException:
         """Wrap this error in a `SpiceException`, ready to ``raise``.
 

@@ -26,6 +26,7 @@ def shown(error: se.SpiceError) -> list[str]:
         se.Failure(error).to_json(),
         str(error.to_exception()),
         repr(error.to_exception()),
+        error.report(),
     ]
 
 
