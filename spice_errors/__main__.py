@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO, assert_never
+from typing import NoReturn, TextIO, assert_never
 
 import spice_errors as se
 
@@ -163,16 +163,21 @@ def _wants_color(stream: TextIO, *, no_color: bool) -> bool:
     return stream.isatty()
 
 
-def main(argv: Sequence[str] | None = None, stream: TextIO | None = None) -> int:
-    """Run the command line and return its exit status.
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line, exit status 2."""
 
-    Args:
-        argv: The arguments, without the program name; ``sys.argv[1:]`` when omitted.
-        stream: Where to write; standard output when omitted.
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
 
-    .. versionadded:: 0.1.0
-    """
-    parser = argparse.ArgumentParser(
+
+_EXPLAIN_EXAMPLE = """examples:
+  python -m spice_errors explain 429 -H "Retry-After: 30"
+  python -m spice_errors explain 503 --body '{"title": "Down", "retry_after": 5}' --json
+  python -m spice_errors explain 404 --method POST --body @answer.json"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
         prog="python -m spice_errors",
         description="Typed, functional error handling. Example: python -m spice_errors demo",
     )
@@ -183,9 +188,58 @@ def main(argv: Sequence[str] | None = None, stream: TextIO | None = None) -> int
         description="A tour of the library. Example: python -m spice_errors demo --no-color",
     )
     demo.add_argument("--no-color", action="store_true", help="never colour the output")
-    args = parser.parse_args(argv)
+    explain = commands.add_parser(
+        "explain",
+        help="what the library makes of an HTTP answer",
+        description=(
+            "Show the error an HTTP answer maps to, whether and when the default retry "
+            "policy would retry it, its problem document, and the status a server would "
+            "answer with."
+        ),
+        epilog=_EXPLAIN_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    explain.add_argument("status", metavar="STATUS", help="the HTTP status, e.g. 429")
+    explain.add_argument(
+        "-H",
+        "--header",
+        action="append",
+        default=[],
+        metavar='"Name: value"',
+        help='a response header, e.g. -H "Retry-After: 30"; repeat for more',
+    )
+    explain.add_argument(
+        "--body", help="the response body as JSON, or @file to read it from a file"
+    )
+    explain.add_argument("--method", default="GET", help="the request's method (default GET)")
+    explain.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stream: TextIO | None = None) -> int:
+    """Run the command line and return its exit status.
+
+    Args:
+        argv: The arguments, without the program name; ``sys.argv[1:]`` when omitted.
+        stream: Where to write; standard output when omitted.
+
+    .. versionadded:: 0.1.0
+    """
+    args = _parser().parse_args(argv)
     out = sys.stdout if stream is None else stream
-    return _demo(out, color=_wants_color(out, no_color=args.no_color))
+    if args.command == "demo":
+        return _demo(out, color=_wants_color(out, no_color=args.no_color))
+    from spice_errors._explain import BadInput, explain, parse_body, parse_header, parse_status
+
+    try:
+        status = parse_status(args.status)
+        headers = [parse_header(text) for text in args.header]
+        body = None if args.body is None else parse_body(args.body)
+    except BadInput as exc:
+        sys.stderr.write(f"python -m spice_errors explain: error: {exc}\n")
+        return 2
+    explain(status, headers, body, method=args.method.upper(), as_json=args.json, out=out)
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover -- exercised through a subprocess in the tests
