@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO, assert_never
 
@@ -138,11 +140,45 @@ def _section_secrets(out: _Printer) -> None:
     out.line(f"the object still holds the key: {error.context['api_key'] == 'sk-live-0123456789'}")
 
 
+def _section_http(out: _Printer) -> None:
+    from spice_errors._demo_http import demo_server, get
+
+    with demo_server() as server:
+        out.heading("A typed error from a problem+json answer")
+        forbidden = get(f"{server.base}/v1/invoices/42?api_key=sk-live-demo-0123456789")
+        error = forbidden.error_or_none()
+        out.line(error.report() if error is not None else "unexpected success")
+
+        out.heading("A retry that honours Retry-After")
+        waits: list[float] = []
+        started = time.monotonic()
+        result = se.retry(
+            lambda: get(f"{server.base}/v1/reports"),
+            on_retry=lambda event: waits.append(event.wait or 0.0),
+        )
+        elapsed = time.monotonic() - started
+        out.line(f"429 with Retry-After: 1, then {result!r}")
+        out.line(f"waited {waits} s as asked; {elapsed:.2f} s in all")
+
+        out.heading("A circuit breaker opening")
+        breaker = se.CircuitBreaker(failure_threshold=3, reset_timeout=30)
+        for attempt in range(1, 6):
+            answer = breaker.call(lambda: get(f"{server.base}/v1/flaky"))
+            failed = answer.error_or_none()
+            what = failed.code if failed is not None else "ok"
+            circuit = failed.context.get("circuit", "-") if failed is not None else "-"
+            out.line(f"call {attempt}: {what:<16} circuit={circuit:<6} state={breaker.state}")
+
+        out.heading("An error rendered as a problem for a server")
+        out.line(json.dumps(se.http.to_problem(error), indent=2) if error is not None else "{}")
+
+
 _SECTIONS: tuple[Callable[[_Printer], None], ...] = (
     _section_errors,
     _section_matching,
     _section_results,
     _section_exceptions,
+    _section_http,
     _section_secrets,
 )
 

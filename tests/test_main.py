@@ -17,9 +17,13 @@ SECTIONS = [
     "== Results instead of exceptions ==",
     "== Exceptions in, errors out ==",
     "== Errors out, exceptions in ==",
+    "== A typed error from a problem+json answer ==",
+    "== A retry that honours Retry-After ==",
+    "== A circuit breaker opening ==",
+    "== An error rendered as a problem for a server ==",
     "== Secrets stay hidden ==",
 ]
-SECRETS = ["sk-live-0123456789", "eyJhbGciOi", "hunter2", "abc123"]
+SECRETS = ["sk-live-0123456789", "eyJhbGciOi", "hunter2", "abc123", "sk-live-demo-0123456789"]
 
 
 class _Terminal(io.StringIO):
@@ -56,6 +60,8 @@ def test_demo_in_process_shows_each_kind_of_advice() -> None:
     assert "NETWORK_ERROR      -> the server failed: retry with backoff" in text
     assert "TOOL_ERROR         -> log it and report it" in text
     assert "the object still holds the key: True" in text
+    assert "waited [1.0] s as asked" in text
+    assert "call 4: RETRYABLE_ERROR  circuit=open" in text
     assert "Success: listening on 8081" in text
     assert "Failure: invalid port: Port must be a number" in text
 
@@ -101,3 +107,27 @@ def test_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["demo", "--help"])
     assert "python -m spice_errors demo --no-color" in capsys.readouterr().out
+
+
+def test_demo_client_maps_transport_failures() -> None:
+    """The demo's client turns a refused connection into a typed error too."""
+    import socket
+
+    from spice_errors._demo_http import get
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    error = get(f"http://127.0.0.1:{port}/").error_or_none()
+    assert error is not None
+    assert "connect" == error.context.get("phase")
+
+
+def test_demo_server_unknown_path() -> None:
+    """Paths the demo server does not know are 404s."""
+    from spice_errors._demo_http import demo_server, get
+
+    with demo_server() as server:
+        error = get(f"{server.base}/nowhere").error_or_none()
+    assert error is not None
+    assert 404 == error.context["http_status"]

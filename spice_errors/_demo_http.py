@@ -1,0 +1,113 @@
+"""The demo's HTTP part: a scripted flaky server on 127.0.0.1, and calls to it."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Generator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import spice_errors as se
+
+__all__ = ["DemoServer", "demo_server", "get"]
+
+_PROBLEM = {"Content-Type": "application/problem+json"}
+
+Reply = tuple[int, dict[str, str], bytes]
+
+
+def _problem(status: int, headers: dict[str, str] | None = None, **members: object) -> Reply:
+    return (
+        status,
+        {**_PROBLEM, **(headers or {})},
+        json.dumps({"status": status, **members}).encode(),
+    )
+
+
+class DemoServer:
+    """Answers each path from a list, in order; the last answer repeats."""
+
+    def __init__(self) -> None:
+        self.scripts: dict[str, list[Reply]] = {
+            "/v1/invoices/42": [
+                _problem(
+                    403,
+                    type="https://billing.example/problems/forbidden",
+                    title="Forbidden",
+                    detail="This key may read invoices of its own account only",
+                    account="acct-7",
+                )
+            ],
+            "/v1/reports": [
+                _problem(429, {"Retry-After": "1"}, title="Too Many Requests", detail="Slow down"),
+                (200, {"Content-Type": "application/json"}, b'{"rows": 3}'),
+            ],
+            "/v1/flaky": [_problem(503, title="Service Unavailable", detail="Database outage")],
+        }
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                with server._lock:
+                    script = server.scripts.get(self.path.split("?")[0], [(404, {}, b"")])
+                    status, headers, body = script.pop(0) if len(script) > 1 else script[0]
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 -- the base's name
+                """The demo prints its own story."""
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+
+@contextmanager
+def demo_server() -> Generator[DemoServer, None, None]:
+    """A started server, always stopped afterwards."""
+    server = DemoServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+DEMO_TOKEN = "sk-live-demo-0123456789"  # noqa: S105 -- a made-up key the demo shows hidden
+
+
+def get(url: str, *, token: str = DEMO_TOKEN) -> se.SpiceResult[dict[str, object]]:
+    """GET with urllib: the JSON body, or the error the answer or the failure describes."""
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})  # noqa: S310 -- http on 127.0.0.1 only
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=5) as response:
+            return se.success(json.loads(response.read()))
+    except urllib.error.HTTPError as answer:
+        with answer:
+            body = answer.read()
+        return se.failure(
+            se.http.from_response(answer.code, answer.headers.items(), body, method="GET", url=url)
+        )
+    except urllib.error.URLError as exc:
+        # urllib wraps the socket's own failure; that one says what happened.
+        reason = exc.reason if isinstance(exc.reason, BaseException) else exc
+        return se.failure(se.from_exception(reason))
