@@ -6,11 +6,9 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, cast
 
-import attrs
-
 from spice_errors._checks import is_int_at_least
 from spice_errors._redact import redact_text
-from spice_errors.errors import RetryHint, SpiceError, ToolError
+from spice_errors.errors import RetryHint, SpiceError, ToolError, own_fields
 
 __all__ = ["BASE_FIELDS", "construct", "json_safe", "typed_fields"]
 
@@ -53,19 +51,6 @@ def json_safe(value: object, *, redact: bool = True, depth: int = 0) -> object: 
         return _hint_data(value)
     text = str(value)
     return redact_text(text) if redact else text
-
-
-_OWN: dict[type[SpiceError], tuple[str, ...]] = {}
-
-
-def own_fields(cls: type[SpiceError]) -> tuple[str, ...]:
-    """The names of a type's own fields, in order (cached: attrs builds them anew)."""
-    names = _OWN.get(cls)
-    if names is None:
-        names = _OWN[cls] = tuple(
-            field.name for field in attrs.fields(cls) if field.name not in BASE_FIELDS
-        )
-    return names
 
 
 def typed_fields(error: SpiceError, *, redact: bool) -> dict[str, object]:

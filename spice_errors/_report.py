@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from spice_errors._chains import next_cause
 from spice_errors._redact import redact_mapping, redact_text
 
 if TYPE_CHECKING:
@@ -44,12 +45,6 @@ def _describe(exc: BaseException) -> str:
     return f"{name}: {message}" if message else name
 
 
-def _next(exc: BaseException) -> BaseException | None:
-    if exc.__cause__ is not None:
-        return exc.__cause__
-    return None if exc.__suppress_context__ else exc.__context__
-
-
 def _cause_lines(cause: BaseException | None) -> list[str]:
     lines: list[str] = []
     seen: set[int] = set()
@@ -63,12 +58,12 @@ def _cause_lines(cause: BaseException | None) -> list[str]:
             while current is not None and remaining < _MAX_COUNTED and id(current) not in seen:
                 seen.add(id(current))
                 remaining += 1
-                current = _next(current)
+                current = next_cause(current)
             lines.append(f"Caused by: ... and {remaining} more")
             break
         seen.add(id(current))
         lines.append(f"Caused by: {_describe(current)}")
-        current = _next(current)
+        current = next_cause(current)
     return lines
 
 
@@ -92,6 +87,6 @@ def report(error: SpiceError) -> str:
 
 
 def _own(error: SpiceError) -> tuple[str, ...]:
-    from spice_errors._fields import own_fields
+    from spice_errors.errors import own_fields
 
     return own_fields(type(error))

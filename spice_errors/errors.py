@@ -923,6 +923,11 @@ def _finish(cls: type[SpiceError]) -> None:
     setattr(SpiceError, cls.__name__, cls)
 
 
+def own_fields(cls: type[SpiceError]) -> tuple[str, ...]:
+    """The names of an error type's own fields, in order (not message, cause, ...)."""
+    return _OWN_FIELDS[cls]
+
+
 def _abstract_init(_self: SpiceError, *_args: object, **_kwargs: object) -> None:
     msg = (
         "SpiceError is the sealed base of the error hierarchy and is never built "

@@ -12,9 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Final, TypeAlias, cast
 
-import attrs
-
-from spice_errors._fields import BASE_FIELDS, construct, json_safe, typed_fields
+from spice_errors._fields import construct, json_safe, typed_fields
 from spice_errors._redact import MASK, is_secret_key, redact_text, redact_url, redact_value
 from spice_errors.errors import (
     _ALL_TYPES,  # pyright: ignore[reportPrivateUsage]
@@ -29,6 +27,7 @@ from spice_errors.errors import (
     ToolLookupError,
     UnknownError,
     ValidationError,
+    own_fields,
 )
 from spice_errors.errors import TimeoutError as SpiceTimeoutError
 
@@ -56,9 +55,7 @@ _REQUEST_ID_HEADERS: Final = ("x-request-id", "request-id", "x-correlation-id")
 _PROBLEM_MEMBERS: Final = frozenset({"type", "title", "status", "detail", "instance"})
 _CODES: Final[dict[str, type[SpiceError]]] = {cls.code: cls for cls in _ALL_TYPES}
 # Every typed field of any type: read back as fields when the class has them.
-_TYPED_NAMES: Final = frozenset(
-    field.name for cls in _ALL_TYPES for field in attrs.fields(cls) if field.name not in BASE_FIELDS
-)
+_TYPED_NAMES: Final = frozenset(name for cls in _ALL_TYPES for name in own_fields(cls))
 
 
 # -- headers -----------------------------------------------------------------------------

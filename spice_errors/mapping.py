@@ -27,6 +27,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Final, TypeAlias, TypeVar, cast
 
+from spice_errors._chains import exception_text
 from spice_errors._clients import client_row
 from spice_errors._redact import redact_text
 from spice_errors.errors import (
@@ -60,12 +61,8 @@ _CACHE_LIMIT: Final = 1024
 
 
 def _safe_str(exc: BaseException) -> str:
-    """``str(exc)`` for any exception, even one whose ``__str__`` raises."""
-    try:
-        text = str(exc)
-    except Exception:  # noqa: BLE001 -- a broken __str__ must not break error mapping
-        return f"<unprintable {type(exc).__qualname__}>"
-    return redact_text(text)
+    """``str(exc)``, URLs redacted, for any exception, even one whose ``__str__`` raises."""
+    return redact_text(exception_text(exc))
 
 
 def _message(exc: BaseException, default: str) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final, cast
 
+from spice_errors._chains import exception_text, next_cause
 from spice_errors._fields import construct, json_safe, typed_fields
 from spice_errors._redact import redact_mapping, redact_text
 from spice_errors.errors import (
@@ -83,19 +84,6 @@ def _type_name(exc: BaseException) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def _next_cause(exc: BaseException) -> BaseException | None:
-    if exc.__cause__ is not None:
-        return exc.__cause__
-    return None if exc.__suppress_context__ else exc.__context__
-
-
-def _safe_str(exc: BaseException) -> str:
-    try:
-        return str(exc)
-    except Exception:  # noqa: BLE001 -- a broken __str__ must not break serialization
-        return f"<unprintable {type(exc).__qualname__}>"
-
-
 def cause_to_data(cause: BaseException | None, *, redact: bool) -> dict[str, object] | None:
     """A cause chain as nested dicts, cut at 64 links and at the first repeat."""
     head: dict[str, object] | None = None
@@ -106,7 +94,7 @@ def cause_to_data(cause: BaseException | None, *, redact: bool) -> dict[str, obj
         if id(current) in seen or len(seen) >= _MAX_CAUSES:
             break
         seen.add(id(current))
-        message = _safe_str(current)
+        message = exception_text(current)
         node: dict[str, object] = {
             "type": _type_name(current),
             "message": redact_text(message) if redact else message,
@@ -120,7 +108,7 @@ def cause_to_data(cause: BaseException | None, *, redact: bool) -> dict[str, obj
         else:
             tail["cause"] = node
         tail = node
-        current = _next_cause(current)
+        current = next_cause(current)
     return head
 
 
