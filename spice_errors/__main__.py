@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -140,6 +141,38 @@ def _section_secrets(out: _Printer) -> None:
     out.line(f"the object still holds the key: {error.context['api_key'] == 'sk-live-0123456789'}")
 
 
+def _recover(result: se.SpiceResult[dict[str, object], se.AnySpiceError]) -> str:
+    """One decision per outcome of a call: an exhaustive match on the result."""
+    match result:
+        case se.Success(body):
+            return f"Success: {body}"
+        case se.Failure(se.SpiceError.RateLimitError(retry_after_ms=int(ms))):
+            return f"RATE_LIMIT_ERROR: try again in {ms / 1000:g} s"
+        case se.Failure(se.SpiceError.NetworkError(context={"phase": "connect"})):
+            return "NETWORK_ERROR: nothing listens there; use the fallback host"
+        case se.Failure(error):
+            return f"{error.code}: {_advice(error)}"
+        case _:
+            assert_never(result)
+
+
+def _section_recovery(out: _Printer, base: str) -> None:
+    from spice_errors._demo_http import get
+
+    out.heading("Recovering by matching on the answer")
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{unused.getsockname()[1]}/v1/orders/7"
+    for label, url in (
+        ("GET /v1/orders/7", f"{base}/v1/orders/7"),
+        ("GET /v1/search", f"{base}/v1/search"),
+        ("GET /v1/orders", f"{base}/v1/orders"),
+        ("GET /v1/flaky", f"{base}/v1/flaky"),
+        ("GET a closed port", closed),
+    ):
+        out.line(f"{label:<18} -> {_recover(get(url))}")
+
+
 def _section_http(out: _Printer) -> None:
     from spice_errors._demo_http import demo_server, get
 
@@ -148,6 +181,8 @@ def _section_http(out: _Printer) -> None:
         forbidden = get(f"{server.base}/v1/invoices/42?api_key=sk-live-demo-0123456789")
         error = forbidden.error_or_none()
         out.line(error.report() if error is not None else "unexpected success")
+
+        _section_recovery(out, server.base)
 
         out.heading("A retry that honours Retry-After")
         waits: list[float] = []

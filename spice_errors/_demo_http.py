@@ -46,6 +46,13 @@ class DemoServer:
                 (200, {"Content-Type": "application/json"}, b'{"rows": 3}'),
             ],
             "/v1/flaky": [_problem(503, title="Service Unavailable", detail="Database outage")],
+            "/v1/orders/7": [(200, {"Content-Type": "application/json"}, b'{"id": 7}')],
+            "/v1/search": [
+                _problem(429, {"Retry-After": "2"}, title="Too Many Requests", detail="Slow down")
+            ],
+            "/v1/orders": [
+                _problem(422, title="Unprocessable", detail="quantity must be positive")
+            ],
         }
         self._lock = threading.Lock()
         server = self
@@ -94,7 +101,9 @@ def demo_server() -> Generator[DemoServer, None, None]:
 DEMO_TOKEN = "sk-live-demo-0123456789"  # noqa: S105 -- a made-up key the demo shows hidden
 
 
-def get(url: str, *, token: str = DEMO_TOKEN) -> se.SpiceResult[dict[str, object]]:
+def get(
+    url: str, *, token: str = DEMO_TOKEN
+) -> se.SpiceResult[dict[str, object], se.AnySpiceError]:
     """GET with urllib: the JSON body, or the error the answer or the failure describes."""
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})  # noqa: S310 -- http on 127.0.0.1 only
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))

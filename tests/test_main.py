@@ -18,6 +18,7 @@ SECTIONS = [
     "== Exceptions in, errors out ==",
     "== Errors out, exceptions in ==",
     "== A typed error from a problem+json answer ==",
+    "== Recovering by matching on the answer ==",
     "== A retry that honours Retry-After ==",
     "== A circuit breaker opening ==",
     "== An error rendered as a problem for a server ==",

@@ -71,6 +71,15 @@ def test_readme_commands_are_what_ci_runs() -> None:
     assert test in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
+def test_readme_links_every_docs_page() -> None:
+    """Each page of the docs is one click from the README, and every link resolves."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    linked = set(re.findall(r"\]\((docs/[^)#]+\.md)\)", readme))
+    pages = {str(page.relative_to(ROOT)) for page in (ROOT / "docs").rglob("*.md")}
+    assert pages - {"docs/index.md"} <= linked, sorted(pages - linked)
+    assert linked <= pages, sorted(linked - pages)
+
+
 def test_version() -> None:
     """The package has a version string."""
     assert re.fullmatch(r"\d+\.\d+\.\d+(\.dev\d+)?", se.__version__)
