@@ -14,7 +14,22 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# For mutation testing (`mutmut run`): fewer examples per mutant, and the same test
+# may run twice in one process (mutmut's stats run, then its clean run).
+settings.register_profile(
+    "mutation",
+    parent=settings.get_profile("default"),
+    max_examples=25,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+)
 settings.load_profile("default")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`--hypothesis-profile NAME` picks one of the profiles above."""
+    chosen = config.getoption("--hypothesis-profile", default=None)
+    if chosen:
+        settings.load_profile(chosen)
 
 
 @pytest.fixture
