@@ -230,10 +230,15 @@ class _Namespace:
 
 def _restore(cls: type[SpiceError], state: tuple[object, ...]) -> SpiceError:
     """Rebuild an error from `__reduce__` state, bypassing ``__init__``."""
+    from spice_errors.serialization import CauseLinks, relink
+
     error = _new(cls)
     for name, value in zip(_FIELD_NAMES[cls], state, strict=True):
         object.__setattr__(error, name, value)
     object.__setattr__(error, "context", MappingProxyType(dict(error.context)))
+    links = cast("CauseLinks | None", state[1])
+    if links is not None:
+        object.__setattr__(error, "cause", relink(links))
     return error
 
 
@@ -305,12 +310,13 @@ class SpiceError(_Namespace):
 
     def __reduce__(self) -> tuple[Callable[..., SpiceError], tuple[object, ...]]:
         # The read-only proxy does not pickle; its dict does (`_restore` wraps it again).
-        # A cause that would not survive pickling travels in its data form instead.
-        from spice_errors.serialization import picklable_cause
+        # The cause travels as its chain of links (pickle drops `__cause__`), and a link
+        # that would not survive pickling travels in its data form instead.
+        from spice_errors.serialization import picklable_chain
 
         state = (
             self.message,
-            picklable_cause(self.cause),
+            picklable_chain(self.cause),
             dict(self.context),
             self.timestamp,
             *[getattr(self, name) for name in _OWN_FIELDS[type(self)]],

@@ -17,6 +17,7 @@ cannot read, and nothing else.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final, cast
 
@@ -360,14 +361,53 @@ def result_from_json(text: str | bytes) -> SpiceResult[object, AnySpiceError]:
 # -- pickling -----------------------------------------------------------------------------
 
 
-def picklable_cause(cause: BaseException | None) -> BaseException | None:
-    """The cause itself when it survives pickling, else its data form, rebuilt."""
-    if cause is None:
-        return None
+def _survives_pickling(exc: BaseException) -> bool:
     import pickle
 
     try:
-        pickle.loads(pickle.dumps(cause))  # noqa: S301 -- our own bytes, just made
+        pickle.loads(pickle.dumps(exc))  # noqa: S301 -- our own bytes, just made
     except Exception:  # noqa: BLE001 -- any failure to pickle means: send the data form
-        return _cause_from_data(cause_to_data(cause, redact=False), fmt="pickle")
-    return cause
+        return False
+    return True
+
+
+def _as_data(exc: BaseException) -> BaseException:
+    """``exc`` and its chain rebuilt from their data form: `SerializedException` links."""
+    return cast("BaseException", _cause_from_data(cause_to_data(exc, redact=False), fmt="pickle"))
+
+
+CauseLinks = tuple[tuple[BaseException, bool], ...]
+"""A cause chain for pickling: each link, and whether the next one is its ``__cause__``."""
+
+
+def picklable_chain(cause: BaseException | None) -> CauseLinks | None:
+    """``cause`` and the links below it, each one able to pickle.
+
+    Pickle keeps an exception's arguments and attributes but not its ``__cause__`` or
+    ``__context__``, so the chain travels as a list and `relink` joins it again. A link
+    that will not pickle travels in its data form, which carries the rest of the chain.
+    The chain is cut at its first repeat and after 64 links, like its data form.
+    """
+    if cause is None:
+        return None
+    links: list[tuple[BaseException, bool]] = []
+    seen: set[int] = set()
+    current: BaseException | None = cause
+    while current is not None and id(current) not in seen and len(links) < _MAX_CAUSES:
+        seen.add(id(current))
+        if not _survives_pickling(current):
+            links.append((_as_data(current), True))
+            break
+        links.append((current, current.__cause__ is not None))
+        current = next_cause(current)
+    return tuple(links)
+
+
+def relink(links: CauseLinks) -> BaseException:
+    """The head of a chain that `picklable_chain` took apart, joined again."""
+    for (exc, explicit), (below, _) in itertools.pairwise(links):
+        if explicit:
+            exc.__cause__ = below
+        else:
+            exc.__context__ = below
+    return links[0][0]

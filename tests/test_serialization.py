@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import pickle
@@ -15,7 +16,8 @@ from hypothesis import strategies as st
 
 import spice_errors as se
 from spice_errors import Failure, SerializedException, SpiceError, SpiceResult, Success
-from spice_errors.serialization import error_to_dict, picklable_cause
+from spice_errors._chains import next_cause
+from spice_errors.serialization import error_to_dict, picklable_chain
 from tests import strategies
 
 CAUSE_TYPES = [ValueError, KeyError, RuntimeError, OSError, ConnectionResetError]
@@ -44,11 +46,11 @@ def errors_with_causes(draw: st.DrawFn) -> SpiceError:
 
 
 def chain(cause: BaseException | None) -> list[str]:
-    """The messages along a cause chain, as str() shows them."""
+    """The messages along a cause chain (as tracebacks follow it), as str() shows them."""
     messages = []
     while cause is not None:
         messages.append(str(cause))
-        cause = cause.__cause__
+        cause = next_cause(cause)
     return messages
 
 
@@ -221,10 +223,48 @@ class TestPickle:
 
     def test_cause_that_fails_to_unpickle_degrades(self) -> None:
         """A cause that pickles but cannot be rebuilt (a required argument) degrades too."""
-        assert isinstance(picklable_cause(NeedsTwo("a", "b")), SerializedException)
-        assert picklable_cause(None) is None
+        [(degraded, _)] = picklable_chain(NeedsTwo("a", "b")) or ()
+        assert isinstance(degraded, SerializedException)
+        assert picklable_chain(None) is None
         plain = ValueError("fine")
-        assert plain is picklable_cause(plain)
+        assert ((plain, False),) == picklable_chain(plain)
+
+    def test_whole_chain_survives(self) -> None:
+        """Pickle drops `__cause__` and `__context__`; an error's chain keeps every link."""
+        root = OSError("disk full")
+        middle = ValueError("bad frame")
+        middle.__context__ = root  # implicit: raised while handling root
+        top = ConnectionResetError("reset by peer")
+        top.__cause__ = middle  # explicit: raise ... from middle
+        back = pickle.loads(pickle.dumps(se.NetworkError("down", cause=top)))
+        assert ["reset by peer", "bad frame", "disk full"] == chain(back.cause)
+        assert isinstance(back.cause.__cause__, ValueError)
+        assert back.cause.__suppress_context__
+        assert back.cause.__cause__.__cause__ is None
+        assert isinstance(back.cause.__cause__.__context__, OSError)
+        assert not back.cause.__cause__.__suppress_context__
+
+    def test_unpicklable_link_in_the_middle(self) -> None:
+        """The links above an unpicklable one stay real; it and the rest travel as data."""
+        top = ConnectionResetError("reset")
+        top.__cause__ = NeedsTwo("half", "x")
+        top.__cause__.__cause__ = OSError("root")
+        back = pickle.loads(pickle.dumps(se.NetworkError("down", cause=top)))
+        assert isinstance(back.cause, ConnectionResetError)
+        assert isinstance(back.cause.__cause__, SerializedException)
+        assert ["reset", "half", "root"] == chain(back.cause)
+
+    def test_cyclic_and_long_chains_are_cut(self) -> None:
+        """A cycle is cut at its first repeat, a long chain after 64 links."""
+        first, second = ValueError("a"), ValueError("b")
+        first.__cause__, second.__cause__ = second, first
+        back = pickle.loads(pickle.dumps(se.UnknownError("x", cause=first)))
+        assert ["a", "b"] == chain(back.cause)
+        links = [ValueError(str(index)) for index in range(100)]
+        for upper, lower in itertools.pairwise(links):
+            upper.__cause__ = lower
+        back = pickle.loads(pickle.dumps(se.UnknownError("x", cause=links[0])))
+        assert [str(index) for index in range(64)] == chain(back.cause)
 
     def test_spice_exception_with_unpicklable_cause(self) -> None:
         """The exception form pickles too."""
