@@ -6,7 +6,9 @@ import copy
 import pickle
 import time
 import traceback
+from collections.abc import Iterator
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -15,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import spice_errors as se
-from spice_errors import SpiceError
+from spice_errors import SpiceError, errors
 from spice_errors.errors import _ALL_TYPES
 from tests import strategies
 
@@ -538,3 +540,302 @@ class TestRepr:
 def test_timestamp_can_be_given(cls: type[SpiceError]) -> None:
     """A deserializer can give the timestamp."""
     assert 42 == build(cls, timestamp=42).timestamp
+
+
+# -- the lazily compiled constructors and the import-time set-up ---------------------------
+#
+# Each type's fast ``__init__`` and ``_evolve_context`` are generated and compiled on first
+# use, and ``_finish_all`` runs once at import. The tests below put the types back to their
+# state before first use (or run the set-up again), so that the generated code is built
+# and checked afresh, then restore everything they changed.
+
+_TUPLE_FIELDS = frozenset({"available_tools", "available_targets"})
+
+
+@pytest.fixture
+def pristine() -> Iterator[None]:
+    """Reset every type to its state before first use; restore everything afterwards.
+
+    Saves what the set-up writes: each type's __init__ and __hash__, its attribute on
+    SpiceError, SpiceError.__init__ and the per-type tables.
+    """
+    inits = {cls: cls.__dict__["__init__"] for cls in _ALL_TYPES}
+    hashes = {cls: cls.__dict__["__hash__"] for cls in _ALL_TYPES}
+    base_init = SpiceError.__dict__["__init__"]
+    on_base = {cls: SpiceError.__dict__[cls.__name__] for cls in _ALL_TYPES}
+    field_names = dict(errors._FIELD_NAMES)
+    own = dict(errors._OWN_FIELDS)
+    evolve = dict(errors._EVOLVE_CONTEXT)
+    for cls in _ALL_TYPES:
+        setattr(cls, "__init__", errors._first_init)  # noqa: B010 -- mypy forbids assigning to a method
+        errors._EVOLVE_CONTEXT.pop(cls, None)
+    try:
+        yield
+    finally:
+        for cls in _ALL_TYPES:
+            setattr(cls, "__init__", inits[cls])  # noqa: B010 -- as above
+            setattr(cls, "__hash__", hashes[cls])  # noqa: B010 -- as above
+            setattr(SpiceError, cls.__name__, on_base[cls])
+        setattr(SpiceError, "__init__", base_init)  # noqa: B010 -- as above
+        errors._FIELD_NAMES.clear()
+        errors._FIELD_NAMES.update(field_names)
+        errors._OWN_FIELDS.clear()
+        errors._OWN_FIELDS.update(own)
+        errors._EVOLVE_CONTEXT.clear()
+        errors._EVOLVE_CONTEXT.update(evolve)
+
+
+def _given_fields(cls: type[SpiceError]) -> dict[str, object]:
+    """A distinct value for each of ``cls``'s own fields; lists for the tuple fields."""
+    return {
+        name: [f"{name}-1", f"{name}-2"] if name in _TUPLE_FIELDS else f"{name}-value"
+        for name in OWN_FIELDS[cls.__name__]
+    }
+
+
+@pytest.mark.usefixtures("pristine")
+@pytest.mark.parametrize("cls", _ALL_TYPES, ids=lambda cls: cls.__name__)
+class TestFirstUseCompiles:
+    """A type's first construction compiles its __init__; the compiled code is pinned."""
+
+    def test_first_call_installs_a_named_init(self, cls: type[SpiceError]) -> None:
+        """The first call replaces `_first_init` with a compiled, method-like __init__.
+
+        Before first use __init__ is `_first_init`; afterwards it is a compiled function
+        named, placed and attributed like a method of the class, and later calls keep it.
+        """
+        assert cls.__dict__["__init__"] is errors._first_init
+        assert cls not in errors._EVOLVE_CONTEXT
+        build(cls)
+        init = cls.__dict__["__init__"]
+        assert init is not errors._first_init
+        assert "__init__" == init.__name__
+        assert f"{cls.__qualname__}.__init__" == init.__qualname__
+        assert "spice_errors.errors" == init.__module__
+        assert f"<spice_errors: {cls.__name__}.__init__>" == init.__code__.co_filename
+        assert cls in errors._EVOLVE_CONTEXT
+        # Later calls use the installed function and compile nothing more.
+        build(cls)
+        assert cls.__dict__["__init__"] is init
+
+    def test_every_field_is_set_from_its_argument(self, cls: type[SpiceError]) -> None:
+        """message (positional or keyword), cause, context, timestamp and each own field."""
+        cause = ValueError("why")
+        source: dict[str, object] = {"a": 1}
+        given = _given_fields(cls)
+        error = cls("boom", cause=cause, context=source, timestamp=1234, **given)
+        assert "boom" == error.message
+        assert cause is error.cause
+        assert 1234 == error.timestamp
+        assert isinstance(error.context, MappingProxyType)
+        assert {"a": 1} == dict(error.context)
+        source["a"] = 2  # the context is a copy of the dict given
+        assert 1 == error.context["a"]
+        for name, value in given.items():
+            if name in _TUPLE_FIELDS:
+                assert tuple(value) == getattr(error, name)  # type: ignore[arg-type]
+                assert tuple is type(getattr(error, name))
+            else:
+                assert value == getattr(error, name)
+        by_keyword = cls(message="kw", **given)  # type: ignore[arg-type]
+        assert "kw" == by_keyword.message
+
+    def test_defaults(self, cls: type[SpiceError]) -> None:
+        """Omitted fields are None, () for tuple fields, an empty read-only context and now."""
+        before = time.time_ns() // 1_000_000
+        error = build(cls)
+        after = time.time_ns() // 1_000_000
+        assert error.cause is None
+        assert isinstance(error.context, MappingProxyType)
+        assert {} == dict(error.context)
+        assert before <= error.timestamp <= after
+        for name in OWN_FIELDS[cls.__name__]:
+            if cls is se.ToolError:
+                continue  # its one field is required
+            expected: object = () if name in _TUPLE_FIELDS else None
+            assert expected == getattr(error, name)
+            assert type(expected) is type(getattr(error, name))
+
+    def test_only_the_message_is_positional(self, cls: type[SpiceError]) -> None:
+        """A second positional argument is refused by the compiled __init__."""
+        build(cls)
+        with pytest.raises(TypeError):
+            cls("boom", None)  # type: ignore[call-arg]
+
+    def test_with_context_compiles_when_not_cached(self, cls: type[SpiceError]) -> None:
+        """with_context compiles the evolve function when it is not cached yet.
+
+        The copy keeps the message, cause, timestamp and every own field.
+        """
+        cause = ValueError("why")
+        error = cls("boom", cause=cause, context={"a": 1}, timestamp=7, **_given_fields(cls))
+        del errors._EVOLVE_CONTEXT[cls]
+        evolved = error.with_context({"b": 2}, c=3)
+        assert cls in errors._EVOLVE_CONTEXT
+        assert type(evolved) is cls
+        assert "boom" == evolved.message
+        assert cause is evolved.cause
+        assert 7 == evolved.timestamp
+        assert {"a": 1, "b": 2, "c": 3} == dict(evolved.context)
+        assert isinstance(evolved.context, MappingProxyType)
+        for name in OWN_FIELDS[cls.__name__]:
+            assert getattr(error, name) == getattr(evolved, name)
+
+    def test_with_context_reuses_the_cached_function(self, cls: type[SpiceError]) -> None:
+        """Once compiled, with_context neither recompiles nor replaces the __init__."""
+        error = build(cls)
+        init = cls.__dict__["__init__"]
+        evolve = errors._EVOLVE_CONTEXT[cls]
+        assert {"n": 1} == dict(error.with_context(n=1).context)
+        assert cls.__dict__["__init__"] is init
+        assert errors._EVOLVE_CONTEXT[cls] is evolve
+
+    def test_finish_sets_a_type_up(self, cls: type[SpiceError]) -> None:
+        """_finish (idempotent) sets a type up again, whatever was there before.
+
+        It records the field names, resets __init__ to _first_init, gives the type the
+        base hash and puts it on SpiceError under its name.
+        """
+        build(cls)
+        setattr(cls, "__hash__", None)  # noqa: B010 -- undone by the fixture
+        setattr(SpiceError, cls.__name__, None)
+        errors._FIELD_NAMES[cls] = ()
+        errors._OWN_FIELDS[cls] = ()
+        errors._finish(cls)
+        own = OWN_FIELDS[cls.__name__]
+        assert ("message", "cause", "context", "timestamp", *own) == errors._FIELD_NAMES[cls]
+        assert own == errors._OWN_FIELDS[cls]
+        assert own == errors.own_fields(cls)
+        assert cls.__dict__["__init__"] is errors._first_init
+        assert cls.__dict__["__hash__"] is SpiceError.__hash__
+        assert getattr(SpiceError, cls.__name__) is cls
+        error = build(cls)
+        assert hash((cls, "boom")) == hash(error)
+
+
+@pytest.mark.usefixtures("pristine")
+def test_compiled_init_requires_the_tool_name() -> None:
+    """ToolError's compiled __init__ has no default for its required tool_name."""
+    with pytest.raises(TypeError, match="tool_name"):
+        se.ToolError("boom")  # type: ignore[call-arg]
+    assert "calc" == se.ToolError("boom", tool_name="calc").tool_name
+
+
+@pytest.mark.usefixtures("pristine")
+def test_finish_all_sets_the_hierarchy_up() -> None:
+    """_finish_all makes SpiceError abstract and sets each of the 16 types up again."""
+    setattr(SpiceError, "__init__", errors._first_init)  # noqa: B010 -- undone by the fixture
+    for cls in _ALL_TYPES:
+        build(cls)
+        setattr(SpiceError, cls.__name__, None)
+    errors._finish_all()
+    assert SpiceError.__dict__["__init__"] is errors._abstract_init
+    for cls in _ALL_TYPES:
+        assert cls.__dict__["__init__"] is errors._first_init
+        assert getattr(SpiceError, cls.__name__) is cls
+        assert "boom" == build(cls).message
+    with pytest.raises(TypeError) as raised:
+        SpiceError("boom")
+    assert raised.value.args == (ABSTRACT_MESSAGE,)
+
+
+ABSTRACT_MESSAGE = (
+    "SpiceError is the sealed base of the error hierarchy and is never built "
+    "itself; build one of its 16 types, e.g. SpiceError.unknown_error(message)."
+)
+
+
+def test_base_refusal_message() -> None:
+    """Building SpiceError itself fails with exactly this message."""
+    with pytest.raises(TypeError) as raised:
+        SpiceError("boom")
+    assert (ABSTRACT_MESSAGE,) == raised.value.args
+
+
+def test_restore_rejects_a_state_of_the_wrong_length() -> None:
+    """The pickle reconstructor refuses a state with too many or too few values."""
+    state: tuple[object, ...] = ("m", None, {}, 1)
+    assert "m" == errors._restore(se.UnknownError, state).message
+    with pytest.raises(ValueError, match="zip"):
+        errors._restore(se.UnknownError, (*state, "extra"))
+    with pytest.raises(ValueError, match="zip"):
+        errors._restore(se.NetworkError, state)
+
+
+def test_sealed_message_names_the_parent() -> None:
+    """Subclassing a type from outside names the class and the type it tried to extend."""
+    with pytest.raises(TypeError) as raised:
+        type("Custom", (se.AgentError,), {})
+    expected = (
+        "SpiceError is sealed: Custom cannot subclass AgentError. Use one of its 16 types "
+        "and put what is specific to your case in `context` (see `with_context`)."
+    )
+    assert (expected,) == raised.value.args
+
+
+def test_detailed_message_with_one_name_over_the_limit() -> None:
+    """Eleven names show ten and say one more."""
+    names = [f"t{n}" for n in range(11)]
+    error = SpiceError.tool_lookup_error("No tool", available_tools=names)
+    shown = ", ".join(names[:10])
+    assert f"No tool. Available tools: {shown} ... and 1 more" == error.detailed_message()
+    exactly = SpiceError.tool_lookup_error("No tool", available_tools=names[:10])
+    assert f"No tool. Available tools: {shown}" == exactly.detailed_message()
+
+
+class TestRetryHintMessages:
+    """The messages of RetryHint's constructors name the argument and what arrived."""
+
+    def test_seconds_of_the_wrong_type(self) -> None:
+        """A string of seconds is refused, naming its type."""
+        with pytest.raises(TypeError) as raised:
+            se.RetryHint.from_retry_after_seconds("5")  # type: ignore[arg-type]
+        assert ("seconds must be a number of seconds, got str",) == raised.value.args
+
+    def test_negative_seconds(self) -> None:
+        """Negative seconds are refused, naming the argument."""
+        with pytest.raises(ValueError, match=r"^seconds must be finite and >= 0, got -1$"):
+            se.RetryHint.from_retry_after_seconds(-1)
+
+    def test_negative_duration(self) -> None:
+        """A negative duration is refused, naming the argument."""
+        with pytest.raises(ValueError, match=r"^duration must be finite and >= 0, got -1\.0$"):
+            se.RetryHint.from_duration(timedelta(seconds=-1))
+
+    def test_duration_keeps_the_reason(self) -> None:
+        """from_duration passes the reason on, for numbers and timedeltas."""
+        assert "slow" == se.RetryHint.from_duration(2, reason="slow").reason
+        hint = se.RetryHint.from_duration(timedelta(seconds=1.5), reason="later")
+        assert (1500, "later") == (hint.retry_after_ms, hint.reason)
+
+
+def test_endpoint_is_shown_as_a_redacted_url() -> None:
+    """An endpoint is shown as a redacted URL, fragment secrets included.
+
+    Other string fields are redacted as text, which leaves a fragment alone.
+    """
+    error = se.NetworkError("x", endpoint="/p?a=1#token=zz")
+    assert "endpoint='/p?a=1#token=***'" in repr(error)
+    other = se.AgentError("x", agent_id="/p?a=1#token=zz")
+    assert "agent_id='/p?a=1#token=zz'" in repr(other)
+
+
+def test_actual_value_masked_when_the_expected_type_is_secret() -> None:
+    """A value checked against a secret-named type is not shown back."""
+    error = se.ValidationError("bad", expected_type="password", actual_value="S3cr3t")
+    assert "actual_value='***'" in repr(error)
+    assert "S3cr3t" not in repr(error)
+
+
+def test_to_dict_can_keep_secrets() -> None:
+    """to_dict(redact=False) keeps secret context values; the default masks them."""
+    error = se.UnknownError("x", context={"api_key": "S3cr3t"})
+    assert "S3cr3t" == error.to_dict(redact=False)["context"]["api_key"]  # type: ignore[index]
+    assert "S3cr3t" not in repr(error.to_dict())
+
+
+def test_retryable_http_error_keeps_the_message() -> None:
+    """The factory's message is the error's message."""
+    error = SpiceError.retryable_http_error(503, "try later", 2)
+    assert "try later" == error.message
+    assert 2000 == error.suggested_retry_delay_ms()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,7 +15,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import spice_errors as se
-from spice_errors import SpiceError
+from spice_errors import SpiceError, http
 from spice_errors._redact import redact_text
 from spice_errors.http import (
     PROBLEM_JSON_MEDIA_TYPE,
@@ -682,3 +683,215 @@ class TestFuzz:
         assert isinstance(error, SpiceError)
         assert isinstance(repr(error), str)
         json.dumps(to_problem(error))
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def imf_fixdate(moment: datetime) -> str:
+    """``moment`` as an IMF-fixdate, the preferred HTTP-date form."""
+    day = _DAYS[moment.weekday()]
+    month = _MONTH_NAMES[moment.month - 1]
+    return f"{day}, {moment:%d} {month} {moment:%Y %H:%M:%S} GMT"
+
+
+class TestExactBoundaries:
+    """The edges of every range the HTTP mapping uses, on both sides."""
+
+    def test_retry_after_seconds_at_the_maximum(self) -> None:
+        """Exactly 2**31 seconds is accepted, as whole or decimal seconds; one more is not."""
+        assert float(2**31) == parse_retry_after(str(2**31))
+        assert parse_retry_after(str(2**31 + 1)) is None
+        assert float(2**31) == parse_retry_after(f"{2**31}.0")
+        assert parse_retry_after(f"{2**31}.5") is None
+
+    def test_retry_after_date_at_the_maximum(self) -> None:
+        """A date exactly 2**31 seconds after the Date header is accepted; a second more is not."""
+        served = datetime(2000, 1, 1, tzinfo=UTC)
+        limit = served + timedelta(seconds=2**31)
+        date = imf_fixdate(served)
+        assert float(2**31) == parse_retry_after(imf_fixdate(limit), date=date)
+        assert parse_retry_after(imf_fixdate(limit + timedelta(seconds=1)), date=date) is None
+
+    def test_rfc850_date_header(self) -> None:
+        """A Date header in the RFC 850 form is read with the same two-digit-year rule."""
+        now = datetime(2026, 1, 1, tzinfo=UTC)
+        seconds = parse_retry_after(
+            "Sunday, 06-Nov-94 08:50:07 GMT", date="Sunday, 06-Nov-94 08:49:37 GMT", now=now
+        )
+        assert 30.0 == seconds
+
+    @pytest.mark.parametrize(("short_year", "year"), [("49", 2049), ("50", 2050)])
+    def test_rfc850_up_to_fifty_years_ahead(self, short_year: str, year: int) -> None:
+        """A two-digit year up to exactly 50 years ahead is in this century."""
+        now = datetime(2000, 1, 1, tzinfo=UTC)
+        value = f"Monday, 01-Jan-{short_year} 00:00:00 GMT"
+        expected = (datetime(year, 1, 1, tzinfo=UTC) - now).total_seconds()
+        assert expected == parse_retry_after(value, now=now)
+
+    def test_rfc850_beyond_fifty_years_is_the_last_century(self) -> None:
+        """A two-digit year 51 years ahead is exactly 100 years earlier: 1951.
+
+        Measured against a Date header in that year, so the exact year shows.
+        """
+        now = datetime(2000, 1, 1, tzinfo=UTC)
+        value = "Monday, 01-Jan-51 00:00:10 GMT"
+        assert 0.0 == parse_retry_after(value, now=now)
+        assert 10.0 == parse_retry_after(value, now=now, date="Mon, 01 Jan 1951 00:00:00 GMT")
+
+    def test_default_now_is_utc_in_any_local_zone(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Without now, the current UTC time is used, not the local wall clock."""
+        monkeypatch.setenv("TZ", "Etc/GMT-5")  # five hours ahead of UTC
+        time.tzset()
+        try:
+            ahead = datetime.now(UTC) + timedelta(minutes=1)
+            seconds = parse_retry_after(imf_fixdate(ahead))
+        finally:
+            monkeypatch.undo()
+            time.tzset()
+        assert seconds is not None
+        assert 50 <= seconds <= 61
+
+    @pytest.mark.parametrize(
+        ("extension", "wait_ms"), [(0, 0), (0.5, 500), (2**31, 2**31 * 1000), (2**31 + 1, None)]
+    )
+    def test_retry_after_extension_range(self, extension: float, wait_ms: int | None) -> None:
+        """A problem's retry_after extension counts from 0 up to exactly 2**31 seconds."""
+        error = from_response(429, PROBLEM, problem_body(title="Slow", retry_after=extension))
+        assert isinstance(error, se.RateLimitError)
+        assert wait_ms == error.retry_after_ms
+
+    @pytest.mark.parametrize("status", [300, 399])
+    def test_redirect_range_edges(self, status: int) -> None:
+        """300 and 399 are redirects: location and endpoint kept, not flagged unexpected."""
+        error = from_response(
+            status, {"Location": "https://u:pw@h/next"}, url="https://h/x?token=abc"
+        )
+        assert isinstance(error, se.NetworkError)
+        assert status == error.status_code
+        assert "https://h/x?token=***" == error.endpoint
+        assert "https://h/next" == error.context["location"]
+        assert "unexpected_status" not in error.context
+
+    def test_599_is_a_server_error(self) -> None:
+        """599 with a Retry-After is retryable; without one it is an expected NetworkError."""
+        error = from_response(599, {"Retry-After": "2"})
+        assert isinstance(error, se.RetryableError)
+        assert 2000 == error.suggested_retry_delay_ms()
+        plain = from_response(599)
+        assert isinstance(plain, se.NetworkError)
+        assert "unexpected_status" not in plain.context
+
+    def test_600_is_unexpected(self) -> None:
+        """600 is outside every range, Retry-After or not."""
+        error = from_response(600, {"Retry-After": "2"})
+        assert isinstance(error, se.NetworkError)
+        assert error.context["unexpected_status"] is True
+
+    @pytest.mark.parametrize(
+        ("given", "status"), [(399, 500), (400, 400), (401, 401), (599, 599), (600, 500)]
+    )
+    def test_status_for_context_range(self, given: int, status: int) -> None:
+        """A context http_status counts from exactly 400 to exactly 599."""
+        assert status == status_for(se.UnknownError("x", context={"http_status": given}))
+
+
+class TestHeaderAndBodyDetails:
+    """Header values are text, bodies are found where they are, failures say what broke."""
+
+    def test_byte_header_values_become_text(self) -> None:
+        """Byte names and values are decoded; the context holds text."""
+        pairs: Any = [(b"X-Request-Id", b"abc")]
+        error = from_response(500, pairs)
+        assert "abc" == error.context["request_id"]
+        assert str is type(error.context["request_id"])
+
+    def test_a_bad_entry_does_not_lose_the_others(self) -> None:
+        """An entry whose name or value is not text is skipped, the rest kept."""
+        headers: Any = {5: "x", "X-Request-Id": "abc", "Retry-After": 7}
+        error = from_response(500, headers)
+        assert "abc" == error.context["request_id"]
+        assert isinstance(error, se.NetworkError)
+
+    def test_json_body_after_leading_whitespace(self) -> None:
+        """Whitespace before a JSON object does not hide it, without a content type too."""
+        error = from_response(400, {}, b' \n {"detail": "bad input"}')
+        assert "bad input" == error.message
+
+    def test_json_parser_is_loaded_on_first_use(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The JSON parser is imported lazily, once, and then kept."""
+        monkeypatch.setattr(http, "_loads", None)
+        error = from_problem('{"detail": "x", "status": 400}')
+        assert isinstance(error, se.ValidationError)
+        assert json.loads is http._loads
+
+    def test_unreadable_response_message_and_format(self) -> None:
+        """A response that cannot be read is a SerializationError of format "http"."""
+        error = from_response(500, None, Hostile())
+        assert isinstance(error, se.SerializationError)
+        assert "Could not read the HTTP response: RuntimeError" == error.message
+        assert "http" == error.format
+
+    def test_unreadable_problem_message_and_format(self) -> None:
+        """A problem that cannot be read is a SerializationError of format "problem+json"."""
+        error = from_problem(Hostile())
+        assert isinstance(error, se.SerializationError)
+        assert "Could not read the problem document: RuntimeError" == error.message
+        assert "problem+json" == error.format
+
+    @pytest.mark.parametrize(
+        ("data", "described"),
+        [
+            (b"[1]", "bytes of length 3 that is not a JSON object"),
+            ("[1, 2]", "str of length 6 that is not a JSON object"),
+            (5, "int"),
+        ],
+    )
+    def test_not_an_object_says_what_arrived(self, data: object, described: str) -> None:
+        """The message names the type (and length) of what arrived instead of an object."""
+        error = from_problem(data)
+        assert isinstance(error, se.SerializationError)
+        assert f"A problem document must be a JSON object, got {described}" == error.message
+        assert "problem+json" == error.format
+
+
+class TestFromProblemDetails:
+    """How from_problem picks the class and fills the context."""
+
+    def test_code_that_is_not_a_string_is_ignored(self) -> None:
+        """A code of another JSON type does not break the lookup; the status decides."""
+        error = from_problem({"code": ["RATE_LIMIT_ERROR"], "status": 400, "detail": "bad"})
+        assert isinstance(error, se.ValidationError)
+
+    def test_type_tail_must_be_exactly_a_code(self) -> None:
+        """The type URI's last segment, trailing slashes dropped, must be a code exactly."""
+        slashed = from_problem({"type": "https://e.example/errors/rate_limit_error/"})
+        assert isinstance(slashed, se.RateLimitError)
+        near = from_problem({"type": "urn:x:rate_limit_errorX"})
+        assert isinstance(near, se.UnknownError)
+
+    def test_status_fallback_keeps_the_document_as_a_problem(self) -> None:
+        """Mapped by status, any document counts as a problem: its members go to context."""
+        error = from_problem({"foo": 1}, status=503)
+        assert isinstance(error, se.NetworkError)
+        assert 1 == error.context["foo"]
+        assert "about:blank" == error.context["type"]
+        assert 503 == error.context["http_status"]
+
+    def test_real_status_and_extensions_in_context(self) -> None:
+        """The status argument and the extensions land in the context of a coded error."""
+        error = from_problem({"code": "RATE_LIMIT_ERROR", "foo": 1}, status=429)
+        assert isinstance(error, se.RateLimitError)
+        assert 429 == error.context["http_status"]
+        assert 1 == error.context["foo"]
+        assert "code" not in error.context
+
+    def test_no_status_no_http_status(self) -> None:
+        """Without any status the context has no http_status."""
+        assert "http_status" not in from_problem({"code": "AGENT_ERROR"}).context
+
+    def test_message_defaults_to_the_code(self) -> None:
+        """Without detail or title, the message is the class's code."""
+        assert "UNKNOWN_ERROR" == from_problem({"code": "UNKNOWN_ERROR"}).message
+        assert "TOOL_ERROR" == from_problem({"code": "TOOL_ERROR"}).message

@@ -684,7 +684,9 @@ def _public_callables() -> list[tuple[str, Callable[..., object]]]:
     return found
 
 
-@pytest.mark.parametrize(("name", "fn"), _public_callables(), ids=str)
+@pytest.mark.parametrize(
+    ("name", "fn"), [pytest.param(name, fn, id=name) for name, fn in _public_callables()]
+)
 def test_no_any_in_public_signatures(name: str, fn: Callable[..., object]) -> None:
     """No parameter or return type of the result API is, or contains, Any."""
     from returns.result import Result
@@ -694,3 +696,63 @@ def test_no_any_in_public_signatures(name: str, fn: Callable[..., object]) -> No
     hints = typing.get_type_hints(fn, globalns=namespace)
     assert hints, name
     assert [] == [param for param, hint in hints.items() if _contains_any(hint)]
+
+
+# -- exact messages, hashes and arguments passed on ----------------------------------------
+
+
+def test_immutability_message() -> None:
+    """Assigning to a result names its type and the attribute."""
+    with pytest.raises(attrs.exceptions.FrozenInstanceError) as raised:
+        Success(1).value = 2  # type: ignore[misc]
+    assert ("Success is immutable: cannot assign or delete 'value'",) == raised.value.args
+
+
+def test_final_message() -> None:
+    """Subclassing a result type names the final class and the would-be subclass."""
+    with pytest.raises(TypeError) as raised:
+        type("Mine", (Failure,), {})
+    assert ("Failure is final: Mine cannot subclass it",) == raised.value.args
+
+
+def test_hash_depends_on_the_content() -> None:
+    """Results holding different values or errors hash apart (and equal ones alike)."""
+    assert hash(Success(1)) != hash(Success(2))
+    assert hash(Success(1)) == hash(Success(1))
+    one, two = se.UnknownError("one"), se.UnknownError("two")
+    assert hash(Failure(one)) != hash(Failure(two))
+    assert hash(Failure(one)) == hash(Failure(se.UnknownError("one")))
+
+
+def test_recover_gets_the_error() -> None:
+    """recover calls its function with the failure's error."""
+    assert Success("boom") == Failure(se.UnknownError("boom")).recover(lambda error: error.message)
+
+
+def test_failure_to_dict_and_json_redact_by_default() -> None:
+    """A failure's secrets are masked unless redact=False is passed."""
+    failed = Failure(se.UnknownError("x", context={"api_key": "S3cr3t"}))
+    assert "S3cr3t" not in repr(failed.to_dict())
+    assert "S3cr3t" not in failed.to_json()
+    assert "S3cr3t" == failed.to_dict(redact=False)["error"]["context"]["api_key"]  # type: ignore[index]
+    assert "S3cr3t" in failed.to_json(redact=False)
+
+
+async def test_catching_async_passes_keyword_arguments() -> None:
+    """catching_async calls the function with the positional and keyword arguments given."""
+
+    async def join(a: str, *, b: str) -> str:
+        await asyncio.sleep(0)
+        return a + b
+
+    assert Success("xy") == await se.catching_async(join, "x", b="y")
+
+
+def test_from_returns_names_the_failure_value_type() -> None:
+    """A returns failure holding a plain value becomes an UnknownError naming its type."""
+    from returns.result import Failure as ReturnsFailure
+
+    converted = se.from_returns(ReturnsFailure(42))
+    assert isinstance(converted, Failure)
+    assert "returns failure holding int" == converted.error.message
+    assert 42 == converted.error.context["failure_value"]

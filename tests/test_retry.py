@@ -838,3 +838,243 @@ def test_retry_hint_reason_in_events() -> None:
     )
     assert ["HTTP 503 Retry-After"] == [event.reason for event in events]
     assert [0.0] == [event.wait for event in events]
+
+
+# -- exact decisions, boundaries and the knobs passed on ----------------------------------
+
+Decision = se.RetryDecision
+
+
+class TestExactDecisions:
+    """The default rules' verdicts and reasons, as hooks and logs show them."""
+
+    @pytest.mark.parametrize(
+        ("error", "decision"),
+        [
+            (se.TimeoutError("slow"), Decision(should_retry=True, reason="timed out")),
+            (
+                se.ValidationError("bad"),
+                Decision(should_retry=False, reason="VALIDATION_ERROR is never retried"),
+            ),
+            (
+                se.NetworkError("tls", context={"tls": True}),
+                Decision(should_retry=False, reason="TLS failure"),
+            ),
+            (
+                se.NetworkError("down"),
+                Decision(should_retry=True, reason="network failure without a status"),
+            ),
+            (
+                se.NetworkError("gone", status_code=404),
+                Decision(should_retry=False, reason="HTTP 404"),
+            ),
+            (
+                se.NetworkError("edge", status_code=599),
+                Decision(should_retry=True, reason="HTTP 599"),
+            ),
+            (
+                se.NetworkError("odd", status_code=600),
+                Decision(should_retry=False, reason="HTTP 600"),
+            ),
+            (
+                se.RetryableError("client", status_code=499),
+                Decision(should_retry=False, reason="HTTP 499"),
+            ),
+            (
+                se.RetryableError("server", status_code=500),
+                Decision(should_retry=True, reason="retryable error"),
+            ),
+            (
+                se.UnknownError("u", context={"status_code": 503}),
+                Decision(should_retry=True, reason="status 503"),
+            ),
+            (
+                se.UnknownError("u", context={"retryable": True}),
+                Decision(should_retry=True, reason="marked retryable"),
+            ),
+            (se.UnknownError("u"), Decision(should_retry=False, reason="not marked retryable")),
+        ],
+        ids=lambda value: type(value).__name__,
+    )
+    def test_default_rules(self, error: SpiceError, decision: se.RetryDecision) -> None:
+        """Each rule's verdict and its exact reason."""
+        assert decision == se.classify(error)
+
+    def test_classifier_overrides(self) -> None:
+        """Predicate, never, always and the two other bases: verdict and reason each."""
+        timeout = se.TimeoutError("slow")
+        unknown = se.UnknownError("u")
+        assert Decision(should_retry=True, reason="custom rule") == RetryClassifier(
+            predicate=lambda _error: True
+        ).classify(unknown)
+        assert Decision(should_retry=False, reason="custom rule") == RetryClassifier(
+            predicate=lambda _error: False
+        ).classify(timeout)
+        assert Decision(
+            should_retry=False, reason="TIMEOUT_ERROR never retried"
+        ) == RetryClassifier(never="TIMEOUT_ERROR").classify(timeout)
+        assert Decision(
+            should_retry=True, reason="UNKNOWN_ERROR always retried"
+        ) == RetryClassifier(always="UNKNOWN_ERROR").classify(unknown)
+        assert Decision(
+            should_retry=False, reason="retries disabled"
+        ) == RetryClassifier.NEVER_RETRY.classify(timeout)
+        assert Decision(
+            should_retry=True, reason="always retry"
+        ) == RetryClassifier.ALWAYS_RETRY.classify(unknown)
+
+
+class TestPolicyEdges:
+    """The smallest allowed values and the exact messages of the policy's checks."""
+
+    def test_smallest_allowed_values(self) -> None:
+        """One attempt and a multiplier of exactly 1 (or 1.5) are allowed."""
+        assert 1 == RetryPolicy(max_attempts=1).max_attempts
+        assert 1 == RetryPolicy(multiplier=1).multiplier
+        assert 1.5 == RetryPolicy(multiplier=1.5).multiplier
+
+    def test_max_attempts_message(self) -> None:
+        """Zero attempts are refused with the full explanation."""
+        with pytest.raises(ValueError, match="max_attempts") as raised:
+            RetryPolicy(max_attempts=0)
+        assert (
+            "max_attempts must be an int >= 1 (the first attempt included), got 0",
+        ) == raised.value.args
+
+    def test_jitter_moves_the_delay_by_the_draw(self) -> None:
+        """A draw of 0.75 with jitter 0.5 adds a quarter of the delay; 0.25 takes it off."""
+        policy = RetryPolicy(initial_delay=1.0, max_delay=10.0, jitter=0.5)
+        assert 1.25 == policy.calculate_delay(1, random=lambda: 0.75)
+        assert 0.75 == policy.calculate_delay(1, random=lambda: 0.25)
+
+    def test_delays_use_the_given_random(self) -> None:
+        """delays() passes its random source on to every wait."""
+        policy = RetryPolicy(max_attempts=3, initial_delay=1.0, multiplier=2.0, jitter=0.5)
+        assert [1.5, 3.0] == policy.delays(random=lambda: 1.0)
+
+    def test_testing_attempts_of_one(self) -> None:
+        """retry_testing(attempts=1) is allowed: every call is tried once."""
+        script = Script([network(503)])
+        with se.retry_testing(attempts=1):
+            result = run(script)
+        assert 1 == script.calls
+        assert isinstance(result, Failure)
+
+    def test_a_fresh_testing_switch_is_off(self) -> None:
+        """The process-wide switch starts disabled, with no attempts override."""
+        from spice_errors.retries import _Testing
+
+        switch = _Testing()
+        assert switch.enabled is False
+        assert switch.attempts is None
+
+
+class TestLoopEdges:
+    """Exact edges of the loop's waits and what its events carry."""
+
+    def test_strict_wait_equal_to_the_cap_is_kept(self) -> None:
+        """Under "strict", a server wait of exactly max_delay is waited, not refused."""
+        fake = FakeTime()
+        hint = se.RetryHint.from_retry_after_seconds(2)
+        script = Script([Failure(se.RetryableError("busy", retry_hint=hint))])
+        policy = RetryPolicy(max_attempts=3, max_delay=2.0, jitter=0, retry_after="strict")
+        assert Success("ok") == run(script, policy, fake)
+        assert [2.0] == fake.sleeps
+
+    def test_wait_that_exactly_fills_the_window_is_kept(self) -> None:
+        """A wait ending exactly at max_elapsed is still waited."""
+        fake = FakeTime()
+        policy = RetryPolicy(max_attempts=3, initial_delay=1.0, jitter=0, max_elapsed=1.0)
+        assert Success("ok") == run(Script([network(503)]), policy, fake)
+        assert [1.0] == fake.sleeps
+
+    def test_give_up_event_after_a_strict_stop(self) -> None:
+        """The give-up event carries the elapsed time and the hint's attempt limit."""
+        fake = FakeTime()
+        events: list[se.RetryEvent] = []
+        hint = se.RetryHint(retry_after_ms=5000, max_attempts=2)
+        script = Script([Failure(se.RetryableError("busy", retry_hint=hint))])
+        policy = RetryPolicy(max_attempts=5, max_delay=1.0, retry_after="strict")
+        result = run(script, policy, fake, on_give_up=events.append)
+        assert isinstance(result, Failure)
+        assert "retry_after_exceeds_cap" == result.error.context["retry_stopped"]
+        [event] = events
+        assert 2 == event.max_attempts
+        assert 0.0 == event.elapsed
+        assert event.wait is None
+
+    def test_zero_waits_add_nothing_to_the_total(self) -> None:
+        """Waits of 0 count as 0 in total_retry_delay_ms."""
+        result = run(Script([network(503)] * 3), RetryPolicy(max_attempts=3, initial_delay=0))
+        assert isinstance(result, Failure)
+        assert 0 == result.error.context["total_retry_delay_ms"]
+
+    async def test_async_total_delay_and_name(self) -> None:
+        """The async loop sums its waits, counts 0 as 0 and names the operation."""
+        fake = FakeTime()
+        events: list[se.RetryEvent] = []
+        policy = RetryPolicy(max_attempts=3, initial_delay=0.1, multiplier=2.0, jitter=0)
+        script = Script([network(503)] * 3)
+        result = await se.retry_async(
+            script.async_call,
+            policy,
+            sleep=fake.sleep_async,
+            clock=fake.clock,
+            on_retry=events.append,
+            on_give_up=None,
+            name="fetch",
+        )
+        assert isinstance(result, Failure)
+        assert 300 == result.error.context["total_retry_delay_ms"]
+        assert ["fetch", "fetch"] == [event.operation for event in events]
+        zero = await se.retry_async(
+            Script([network(503)] * 3).async_call,
+            RetryPolicy(max_attempts=3, initial_delay=0),
+            sleep=fake.sleep_async,
+            on_retry=None,
+            on_give_up=None,
+        )
+        assert isinstance(zero, Failure)
+        assert 0 == zero.error.context["total_retry_delay_ms"]
+
+    async def test_async_default_name_is_the_qualname(self) -> None:
+        """Without a name, events name the operation by its __qualname__."""
+        events: list[se.RetryEvent] = []
+        script = Script([network(503)])
+        await se.retry_async(
+            script.async_call, RetryPolicy(initial_delay=0), on_retry=events.append
+        )
+        assert ["Script.async_call"] == [event.operation for event in events]
+
+    def test_decorator_passes_name_and_give_up_hook(self) -> None:
+        """retrying(name=..., on_give_up=...) reaches every call's events."""
+        given_up: list[se.RetryEvent] = []
+        retried: list[se.RetryEvent] = []
+
+        @se.retrying(
+            RetryPolicy(max_attempts=2, initial_delay=0),
+            name="custom",
+            on_retry=retried.append,
+            on_give_up=given_up.append,
+        )
+        def always_down() -> SpiceResult[str]:
+            return network(503)
+
+        result = always_down()
+        assert isinstance(result, Failure)
+        assert ["custom"] == [event.operation for event in retried]
+        assert ["custom"] == [event.operation for event in given_up]
+
+    def test_logger_gets_a_null_handler(self) -> None:
+        """The retry logger gets a NullHandler when it has none.
+
+        A library never prints on its own.
+        """
+        logger = logging.getLogger("spice_errors.retry")
+        saved = logger.handlers[:]
+        logger.handlers.clear()
+        try:
+            run(Script([network(503)]), RetryPolicy(initial_delay=0), on_retry=se.retries._log)
+            assert [logging.NullHandler] == [type(handler) for handler in logger.handlers]
+        finally:
+            logger.handlers[:] = saved
