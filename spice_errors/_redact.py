@@ -164,7 +164,7 @@ _URL_IN_TEXT: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>]+")
 
 # A query parameter inside free text, such as "url: /v1/items?token=abc" in a client's
 # message, where no scheme marks the URL.
-_QUERY_IN_TEXT: Final = re.compile(r"(^|[?&\s;,(])([^=&\s?#'\"<>;,()]+)=([^&\s#'\"<>),;]*)")
+_QUERY_IN_TEXT: Final = re.compile(r"(^|[?&#\s;,(])([^=&\s?#'\"<>;,()]+)=([^&\s#'\"<>),;]*)")
 
 
 def _mask_query_match(match: re.Match[str]) -> str:

@@ -155,9 +155,12 @@ class RetryHint:
         """Build a hint from a `timedelta` or a number of seconds.
 
         Raises:
+            TypeError: When the duration is neither a `timedelta` nor a number.
             ValueError: When the duration is negative, NaN or infinite.
         """
-        seconds = duration if isinstance(duration, int | float) else duration.total_seconds()
+        # Duck-typed: importing datetime here would cost every `import spice_errors`.
+        total_seconds = getattr(duration, "total_seconds", None)
+        seconds = total_seconds() if callable(total_seconds) else duration
         return cls(retry_after_ms=_nonnegative_ms(seconds, "duration"), reason=reason)
 
     @classmethod

@@ -396,6 +396,8 @@ class TestRetryHint:
         """A wait must be a number."""
         with pytest.raises(TypeError, match="must be a number of seconds"):
             se.RetryHint.from_retry_after_seconds(seconds)
+        with pytest.raises(TypeError, match=r"^duration must be a number of seconds, got "):
+            se.RetryHint.from_duration(seconds)
 
     @pytest.mark.parametrize(
         ("field", "value"),
@@ -810,14 +812,15 @@ class TestRetryHintMessages:
 
 
 def test_endpoint_is_shown_as_a_redacted_url() -> None:
-    """An endpoint is shown as a redacted URL, fragment secrets included.
+    """An endpoint is shown as one redacted URL, fragment secrets included.
 
-    Other string fields are redacted as text, which leaves a fragment alone.
+    Other string fields are redacted as text, where a URL ends at characters such as
+    ``<`` that end it in prose.
     """
-    error = se.NetworkError("x", endpoint="/p?a=1#token=zz")
-    assert "endpoint='/p?a=1#token=***'" in repr(error)
-    other = se.AgentError("x", agent_id="/p?a=1#token=zz")
-    assert "agent_id='/p?a=1#token=zz'" in repr(other)
+    error = se.NetworkError("x", endpoint="https://h/p?a=1#token=z<z")
+    assert "endpoint='https://h/p?a=1#token=***'" in repr(error)
+    other = se.AgentError("x", agent_id="https://h/p?a=1#token=z<z")
+    assert "agent_id='https://h/p?a=1#token=***<z'" in repr(other)
 
 
 def test_actual_value_masked_when_the_expected_type_is_secret() -> None:

@@ -129,6 +129,17 @@ class TestRedactUrl:
         assert redacted.endswith("/p?access_token=***&n=1")
 
 
+def test_redact_text_masks_fragments_of_bare_paths() -> None:
+    """A token in the fragment of a URL without a scheme (OAuth's implicit flow) is masked."""
+    error = se.UnknownError(
+        "GET /v1/items#access_token=S3cr3t failed",
+        context={"url": "/cb#access_token=S3cr3t", "other": "/cb?a=1#token=S3cr3t&state=ok"},
+    )
+    assert "UNKNOWN_ERROR: GET /v1/items#access_token=*** failed" == str(error)
+    assert "S3cr3t" not in repr(error)
+    assert "/cb?a=1#token=***&state=ok" == redact_text("/cb?a=1#token=S3cr3t&state=ok")
+
+
 def test_redact_text_finds_urls_in_prose() -> None:
     """Every URL in free text is redacted; text without one is returned as is."""
     text = "GET https://u:pw@h/a?token=t failed; retried http://h2/b?password=p"
