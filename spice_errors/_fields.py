@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, cast
 
 from spice_errors._checks import is_int_at_least
-from spice_errors._redact import redact_text
+from spice_errors._redact import redact_text, shown_int
 from spice_errors.errors import RetryHint, SpiceError, ToolError, own_fields
 
 __all__ = ["BASE_FIELDS", "construct", "json_safe", "typed_fields"]
@@ -33,8 +33,10 @@ def json_safe(value: object, *, redact: bool = True, depth: int = 0) -> object: 
     Mappings become dicts with text keys, sequences and sets become lists, non-finite
     floats and other objects become text (with URLs redacted when ``redact``).
     """
-    if value is None or isinstance(value, bool | int | str):
+    if value is None or isinstance(value, bool | str):
         return value
+    if isinstance(value, int):
+        return shown_int(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
     if depth >= _MAX_DEPTH:

@@ -159,7 +159,9 @@ def redact_url(url: str) -> str:
     return f"{scheme}{sep}{authority}{path}{question}{query}{hash_sign}{fragment}"
 
 
-_URL_IN_TEXT: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>]+")
+# The scheme is bounded so that a long run of letters with no "://" after it costs linear
+# time, not quadratic: no real scheme is longer than 32 characters.
+_URL_IN_TEXT: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{0,31}://[^\s'\"<>]+")
 
 
 # A query parameter inside free text, such as "url: /v1/items?token=abc" in a client's
@@ -203,6 +205,23 @@ def redact_value(value: object, depth: int = 0) -> object:
         items = cast("list[object] | tuple[object, ...]", value)
         masked = [redact_value(item, depth + 1) for item in items]
         return tuple(masked) if isinstance(value, tuple) else masked
+    if isinstance(value, int):
+        return shown_int(value)
+    return value
+
+
+_MAX_SHOWN_INT_BITS: Final = 2_000
+"""About 600 digits: below 640, the lowest limit Python may set on int-to-text conversion."""
+
+
+def shown_int(value: int) -> object:
+    """``value`` itself, or a short text in place of an int too long to print.
+
+    Python refuses to turn an int of more than 4,300 digits into text (``repr``, ``str``,
+    ``json.dumps``), so an error holding one could not be shown at all.
+    """
+    if value.bit_length() > _MAX_SHOWN_INT_BITS:
+        return f"<int of {value.bit_length()} bits>"
     return value
 
 

@@ -13,7 +13,14 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Final, TypeAlias, cast
 
 from spice_errors._fields import construct, json_safe, typed_fields
-from spice_errors._redact import MASK, is_secret_key, redact_text, redact_url, redact_value
+from spice_errors._redact import (
+    MASK,
+    is_secret_key,
+    redact_text,
+    redact_url,
+    redact_value,
+    shown_int,
+)
 from spice_errors.errors import (
     _ALL_TYPES,  # pyright: ignore[reportPrivateUsage]
     AnySpiceError,
@@ -301,6 +308,8 @@ def _retry_after_extension(problem: _Problem | None) -> float | None:
     value = problem.extensions.get("retry_after")
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
+    if isinstance(value, int) and not 0 <= value <= _MAX_RETRY_AFTER:
+        return None  # also an int too large for a float
     seconds = float(value)
     return seconds if math.isfinite(seconds) and 0 <= seconds <= _MAX_RETRY_AFTER else None
 
@@ -312,7 +321,8 @@ def _message(
         return redact_text(problem.detail or problem.title or "")
     where = " ".join(part for part in (method, endpoint) if part)
     phrase = _phrase(status)
-    return f"{status} {phrase} ({where})" if where else f"{status} {phrase}"
+    shown = shown_int(status)
+    return f"{shown} {phrase} ({where})" if where else f"{shown} {phrase}"
 
 
 def from_response(

@@ -101,16 +101,23 @@ def cause_to_data(cause: BaseException | None, *, redact: bool) -> dict[str, obj
             "message": redact_text(message) if redact else message,
             "cause": None,
         }
-        if isinstance(current, SpiceException):
-            node["type"] = _SPICE_EXCEPTION
-            node["error"] = error_to_dict(current.error, redact=redact)
         if tail is None:
             head = node
         else:
             tail["cause"] = node
         tail = node
+        if isinstance(current, SpiceException):
+            node["type"] = _SPICE_EXCEPTION
+            node["error"] = error_to_dict(current.error, redact=redact)
+            if _carries_its_chain(current):
+                break  # the rest of the chain is written once, inside "error"
         current = next_cause(current)
     return head
+
+
+def _carries_its_chain(exc: SpiceException) -> bool:
+    """Whether the chain below ``exc`` is its error's, as `to_exception` links it."""
+    return exc.__cause__ is not None and exc.__cause__ is exc.error.cause
 
 
 def error_to_dict(error: SpiceError, *, redact: bool = True) -> dict[str, object]:
@@ -395,6 +402,10 @@ def picklable_chain(cause: BaseException | None) -> CauseLinks | None:
     current: BaseException | None = cause
     while current is not None and id(current) not in seen and len(links) < _MAX_CAUSES:
         seen.add(id(current))
+        if isinstance(current, SpiceException) and _carries_its_chain(current):
+            # Its error pickles the rest of the chain, degrading what must be: no trial.
+            links.append((current, True))
+            break
         if not _survives_pickling(current):
             links.append((_as_data(current), True))
             break
