@@ -1,0 +1,503 @@
+"""The parsers under fuzzing, and regression tests for the bugs fuzzing found (now fixed).
+
+The fuzz targets run over random and structured input, and in a bounded atheris run. The
+targets and the promises they check live in ``benchmarks/fuzz_targets.py``, shared with
+``benchmarks/fuzz.py``; see that script for long runs.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import pickle
+import random
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import spice_errors as se
+from spice_errors import serialization
+from spice_errors.http import PROBLEM_JSON_MEDIA_TYPE, from_problem, from_response, to_problem
+from tests import strategies
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.append(str(BENCHMARKS))
+
+import fuzz_targets  # noqa: E402 -- benchmarks/ is put on the path just above
+
+NAMES = tuple(fuzz_targets.TARGETS)
+MAX_LEN = {"parse_retry_after": 256}
+
+
+# -- (a) the targets under Hypothesis ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=300)
+@given(data=st.binary(max_size=1024))
+def test_targets_on_random_bytes(name: str, data: bytes) -> None:
+    """No target finds a broken promise in random bytes."""
+    fuzz_targets.TARGETS[name](data[: MAX_LEN.get(name, 4096)])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_seeds_pass_their_targets(name: str) -> None:
+    """The corpus the fuzzer starts from is clean."""
+    for seed in fuzz_targets.seeds(name):
+        fuzz_targets.TARGETS[name](seed)
+
+
+@pytest.mark.parametrize("name", ["error_from_json", "result_from_json", "from_problem"])
+def test_seeds_are_valid_documents(name: str) -> None:
+    """Seeds are read as the documents they are, so that mutations start deep."""
+    for seed in fuzz_targets.seeds(name):
+        if name == "error_from_json":
+            assert se.error_from_json(seed).message.endswith("happened")
+        elif name == "result_from_json":
+            se.result_from_json(seed)
+        else:
+            args = fuzz_targets.decode_from_problem(seed)
+            assert from_problem(args.data, args.status).message.endswith("happened")
+
+
+def test_response_seeds_decode_as_built() -> None:
+    """`response_seed` writes what `decode_from_response` reads."""
+    body = b'{"title": "x"}'
+    seed = fuzz_targets.response_seed(
+        429, [("content-type", PROBLEM_JSON_MEDIA_TYPE), ("retry-after", "3")], body, method="GET"
+    )
+    args = fuzz_targets.decode_from_response(seed)
+    assert (
+        fuzz_targets.ResponseInput(
+            429,
+            {"content-type": PROBLEM_JSON_MEDIA_TYPE, "retry-after": "3"},
+            body,
+            "GET",
+            fuzz_targets.URLS[0],
+        )
+        == args
+    )
+    assert isinstance(from_response(429, args.headers, body), se.RateLimitError)  # type: ignore[arg-type]
+
+
+def test_the_provider_pads_with_zeros() -> None:
+    """Reading past the end gives zeros and empty chunks, never an error."""
+    provider = fuzz_targets.Provider(b"\x05ab")
+    assert b"ab" == provider.chunk(10)
+    assert (0, 0, b"", "") == (
+        provider.byte(),
+        provider.below(300),
+        provider.chunk(),
+        provider.text(),
+    )
+
+
+def chooser(seed: int) -> random.Random:
+    """The random choices libFuzzer's seed makes for the custom mutator."""
+    return random.Random(seed)  # noqa: S311 -- reproducible choices, not secrets
+
+
+def test_structural_mutations_give_json_or_nothing() -> None:
+    """The custom mutator's output is JSON within the size limit, the same for the same seed."""
+    seed = fuzz_targets.seeds("error_from_json")[-1]
+    for number in range(200):
+        mutated = fuzz_targets.mutate_bytes(seed, 4096, chooser(number))
+        assert mutated == fuzz_targets.mutate_bytes(seed, 4096, chooser(number))
+        if mutated is not None:
+            assert len(mutated) <= 4096
+            json.loads(mutated)
+    assert fuzz_targets.mutate_bytes(b"{not json", 4096, chooser(0)) is None
+
+
+def test_a_broken_promise_is_reported() -> None:
+    """The checks do fail: a wrong class for a status is caught, and described."""
+    with pytest.raises(fuzz_targets.BrokenPromiseError, match="status 429 must give"):
+        fuzz_targets._check_status_mapping(se.NetworkError("x", context={"http_status": 429}), 429)
+    described = fuzz_targets.describe("from_response", fuzz_targets.seeds("from_response")[0])
+    assert described.startswith("from_response(status=429, headers={")
+    assert fuzz_targets.describe("error_from_json", b"{}") == "error_from_json(b'{}')"
+
+
+# -- (a) structured inputs, one strategy per parser ----------------------------------------
+
+# Integers of any size: past a float's range (2 * 10**308) and past what int-to-text
+# conversion allows (10**4300) too, the bugs pinned in TestFoundByFuzzing.
+# Built by map: Hypothesis shows its strategies' arguments, and such ints cannot be shown.
+huge_ints = st.sampled_from([(2, 308), (-2, 308), (1, 4299), (1, 4300), (-1, 4301)]).map(
+    lambda pair: pair[0] * 10 ** pair[1]
+)
+numbers = st.integers() | huge_ints | st.floats()
+json_values = st.recursive(
+    st.none() | st.booleans() | numbers | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=10,
+)
+words = st.sampled_from(fuzz_targets.WORDS)
+odd_keys = st.none() | st.integers(-5, 5) | st.binary(max_size=4) | st.just(float("nan"))
+problems = st.dictionaries(words | st.text(max_size=8) | odd_keys, json_values | words, max_size=8)
+statuses = st.sampled_from(fuzz_targets.COMMON_STATUSES) | st.integers(-1000, 1000) | huge_ints
+
+
+def dumps(value: object) -> str:
+    """``value`` as JSON text, integers of any length included.
+
+    ``json.dumps`` refuses integers of more than 4,300 digits, as ``str`` does: the limit
+    is lifted while writing, so that the parsers get to read such documents.
+    """
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        return json.dumps(value)
+    finally:
+        sys.set_int_max_str_digits(limit)
+
+
+@settings(max_examples=300)
+@given(problems, st.none() | statuses, st.sampled_from(["dict", "str", "bytes"]))
+def test_from_problem_on_documents(problem: dict[Any, Any], status: int | None, form: str) -> None:
+    """Problem-shaped dicts, as they are or as JSON, with or without a status."""
+    data: object = problem
+    if form != "dict":
+        text = dumps({str(key): value for key, value in problem.items()})
+        data = text if form == "str" else text.encode()
+    fuzz_targets.check_from_problem(fuzz_targets.ProblemInput(data, status))
+
+
+header_names = (
+    st.sampled_from(fuzz_targets.HEADER_NAMES) | st.text(max_size=12) | st.binary(max_size=12)
+)
+header_values = st.sampled_from(fuzz_targets.HEADER_VALUES) | st.text(max_size=30)
+header_sets = (
+    st.none()
+    | st.dictionaries(header_names, header_values, max_size=5)
+    | st.lists(st.tuples(header_names, header_values | st.binary(max_size=10)), max_size=5)
+)
+bodies = (
+    st.none()
+    | st.binary(max_size=200)
+    | problems
+    | problems.map(lambda problem: dumps({str(k): v for k, v in problem.items()}).encode())
+)
+
+
+@settings(max_examples=300)
+@given(
+    st.integers(-100, 1100) | statuses,
+    header_sets,
+    bodies,
+    st.none() | st.sampled_from(fuzz_targets.METHODS),
+    st.none() | st.sampled_from(fuzz_targets.URLS) | st.text(max_size=30),
+)
+def test_from_response_on_responses(
+    status: int, headers: object, body: object, method: str | None, url: str | None
+) -> None:
+    """Responses of any status, headers in any form, bodies of any kind."""
+    fuzz_targets.check_from_response(fuzz_targets.ResponseInput(status, headers, body, method, url))
+
+
+def _http_dates(moment: datetime) -> list[str]:
+    return [
+        moment.strftime("%a, %d %b %Y %H:%M:%S GMT"),
+        f"{moment:%a %b} {moment.day:2d} {moment:%H:%M:%S %Y}",
+    ]
+
+
+moments = st.datetimes(datetime(1000, 1, 1), datetime(9999, 12, 31))  # noqa: DTZ001
+offsets = st.integers(-1439, 1439).map(lambda minutes: timezone(timedelta(minutes=minutes)))
+
+
+@settings(max_examples=300)
+@given(
+    moments,
+    moments,
+    st.none() | st.just(UTC) | offsets,
+    st.integers(0, 1),
+    st.sampled_from([str, bytes]),
+)
+def test_parse_retry_after_on_dates(
+    moment: datetime, now: datetime, zone: timezone | None, form: int, kind: type[str | bytes]
+) -> None:
+    """An HTTP-date waits exactly until its moment: 0 when past, None beyond 2**31 s."""
+    moment = moment.replace(microsecond=0)  # HTTP-dates have whole seconds
+    value = _http_dates(moment)[form]
+    reference = now.replace(tzinfo=zone)
+    args = fuzz_targets.RetryAfterInput(value.encode() if kind is bytes else value, reference, None)
+    fuzz_targets.check_parse_retry_after(args)
+    seconds = se.http.parse_retry_after(args.value, now=reference)
+    wait = (moment.replace(tzinfo=UTC) - reference.replace(tzinfo=zone or UTC)).total_seconds()
+    assert (max(wait, 0.0) if wait <= 2**31 else None) == seconds
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=20) | st.integers(0, 2**32).map(str), st.none() | moments, st.text())
+def test_parse_retry_after_on_text(value: str, now: datetime | None, date: str) -> None:
+    """Any text, with any Date header."""
+    fuzz_targets.check_parse_retry_after(fuzz_targets.RetryAfterInput(value, now, date))
+
+
+def _objects(tree: object) -> list[dict[str, Any]]:
+    """Every JSON object in a document, the document itself first."""
+    found: list[dict[str, Any]] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            found.append(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+@st.composite
+def mutated(draw: st.DrawFn, document: dict[str, Any]) -> dict[str, Any]:
+    """A valid document with a few members replaced, removed or nested as a cause."""
+    document = copy.deepcopy(document)
+    for _ in range(draw(st.integers(0, 4))):
+        node = draw(st.sampled_from(_objects(document)))
+        key = draw(st.sampled_from([*sorted(node), "cause", "error", "type", "fields"]))
+        action = draw(st.sampled_from(["replace", "remove", "nest"]))
+        if action == "replace":
+            node[key] = draw(json_values | words)
+        elif action == "remove":
+            node.pop(key, None)
+        else:
+            node[key] = {
+                "type": draw(st.sampled_from(["spice_errors.SpiceException", "builtins.OSError"])),
+                "message": "m",
+                "error": copy.deepcopy(document),
+                "cause": None,
+            }
+    return document
+
+
+@st.composite
+def error_documents(draw: st.DrawFn) -> dict[str, Any]:
+    """Errors' dicts, some caused by another error's exception, then mutated."""
+    error: se.SpiceError = draw(strategies.errors)
+    if draw(st.booleans()):
+        inner = draw(strategies.errors).with_context(step=1)
+        error = se.UnknownError("outer", cause=inner.to_exception())
+    return draw(mutated(error.to_dict(redact=False)))
+
+
+@settings(max_examples=300)
+@given(error_documents(), st.sampled_from([str, bytes]))
+def test_error_from_json_on_mutated_errors(
+    document: dict[str, Any], kind: type[str | bytes]
+) -> None:
+    """Valid errors, mutated: read, or refused with a SerializationError."""
+    text = dumps(document)
+    fuzz_targets.check_error_from_json(text.encode() if kind is bytes else text)
+
+
+@settings(max_examples=300)
+@given(
+    error_documents().map(lambda error: {"success": False, "error": error})
+    | json_values.map(lambda value: {"success": True, "value": value})
+    | st.dictionaries(st.sampled_from(["success", "value", "error"]), json_values),
+)
+def test_result_from_json_on_mutated_results(document: dict[str, Any]) -> None:
+    """Valid results, mutated: read, or refused with a SerializationError."""
+    fuzz_targets.check_result_from_json(dumps(document))
+
+
+# -- (b) a bounded atheris run -------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("atheris") is None,
+    reason="atheris is not installed: it is the fuzz extra, with wheels for Linux and macOS only",
+)
+def test_a_bounded_atheris_run() -> None:
+    """benchmarks/fuzz.py runs every target 5,000 times under atheris and finds nothing."""
+    runs = 5000
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "fuzz.py"), "--runs", str(runs)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert 0 == done.returncode, done.stdout + done.stderr
+    for name in NAMES:
+        found = re.search(rf"^{name}\s+(\d+)\s.*\sok$", done.stdout, re.MULTILINE)
+        assert found is not None, done.stdout
+        assert runs == int(found.group(1))
+
+
+# -- (3) regression tests for the bugs fuzzing found, all fixed ---------------------------
+
+# The smallest integers that broke things: 2e308 does not fit a float (309 digits) and
+# 10**4300 has one digit more than int-to-text conversion allows (4,301 digits).
+NOT_A_FLOAT = 2 * 10**308
+TOO_LONG_FOR_TEXT = 10**4300
+LINKS = 12
+"""SpiceException links in the nested chains below: 2**12 times the work, were it exponential."""
+
+
+def _nested_exceptions(depth: int) -> str:
+    """An error whose cause is a SpiceException carrying an error, ``depth`` times over.
+
+    The innermost error says "leaf", the others "level 0", "level 1" and so on outwards.
+    """
+    document: dict[str, Any] = {"code": "NETWORK_ERROR", "message": "leaf", "cause": None}
+    for level in range(depth):
+        cause = {"type": "spice_errors.SpiceException", "message": "m", "error": document}
+        document = {
+            "code": "NETWORK_ERROR",
+            "message": f"level {level}",
+            "cause": {**cause, "cause": None},
+        }
+    return json.dumps(document, separators=(",", ":"))
+
+
+def _nested_error(depth: int, source: str) -> se.SpiceError:
+    """The same chain as `_nested_exceptions`, read from its JSON or built with to_exception."""
+    if source == "error_from_json":
+        return se.error_from_json(_nested_exceptions(depth))
+    error: se.SpiceError = se.NetworkError("leaf")
+    for level in range(depth):
+        error = se.NetworkError(f"level {level}", cause=error.to_exception())
+    return error
+
+
+def _chain(error: se.SpiceError) -> list[str]:
+    """The messages down a cause chain, through the error each SpiceException carries."""
+    messages: list[str] = []
+    current: se.SpiceError | BaseException | None = error
+    while current is not None and len(messages) < 100:
+        if isinstance(current, se.SpiceError):
+            messages.append(f"{type(current).__name__}: {current.message}")
+            current = current.cause
+        elif isinstance(current, se.SpiceException):
+            current = current.error
+        else:
+            messages.append(f"{type(current).__name__}: {current}")
+            current = current.__cause__
+    return messages
+
+
+class TestFoundByFuzzing:
+    """Regression tests for the bugs the fuzz targets found (or their checks describe).
+
+    Each is reduced to its smallest input; all are fixed in the library.
+    """
+
+    @pytest.mark.parametrize(
+        ("status", "expected"), [(429, se.RateLimitError), (503, se.NetworkError)]
+    )
+    def test_a_retry_after_extension_too_big_for_a_float(
+        self, status: int, expected: type[se.SpiceError]
+    ) -> None:
+        """A 309-digit ``retry_after`` in a problem body is ignored, not a SerializationError.
+
+        Found by target_from_response: ``float(int)`` raised OverflowError in
+        http._retry_after_extension, so from_response answered SerializationError("Could
+        not read the HTTP response: OverflowError") where its docstring promises a
+        RateLimitError for 429 (and a NetworkError for a 503 without a usable wait).
+        """
+        body = b'{"retry_after":' + str(NOT_A_FLOAT).encode() + b"}"
+        error = from_response(status, {"Content-Type": PROBLEM_JSON_MEDIA_TYPE}, body)
+        assert expected is type(error)
+        assert isinstance(from_problem({"status": status, "retry_after": NOT_A_FLOAT}), expected)
+
+    def test_an_error_holding_a_huge_integer_still_prints(self) -> None:
+        """An extension of 4,301 digits made an error whose repr and JSON raised ValueError.
+
+        Found by target_from_problem: from_problem keeps the integer in the context, and
+        repr (redact_mapping, then repr), to_json and to_problem (json_safe kept ints as
+        they are) and to_exception (its note is a repr) all raised "Exceeds the limit
+        (4300 digits) for integer string conversion".
+        """
+        error = from_problem({"title": "t", "n": TOO_LONG_FOR_TEXT})
+        repr(error)
+        json.dumps(to_problem(error))
+        se.error_from_json(error.to_json())
+        error.to_exception()
+
+    def test_a_huge_status(self) -> None:
+        """from_response(10**4300) is a NetworkError, as any status outside 300-599 is.
+
+        Found by target_from_response: the message's f"{status}" raised ValueError, so
+        the answer was a SerializationError, whose repr raised again (context
+        http_status). from_problem with that status gave a SerializationError likewise.
+        """
+        error = from_response(TOO_LONG_FOR_TEXT)
+        assert isinstance(error, se.NetworkError)
+        repr(error)
+        assert isinstance(from_problem({}, status=TOO_LONG_FOR_TEXT), se.NetworkError)
+
+    @pytest.mark.parametrize("source", ["error_from_json", "to_exception"])
+    def test_nested_exception_causes_serialize_in_linear_size(self, source: str) -> None:
+        """Each SpiceException in a cause chain doubled error_to_json's output.
+
+        Found by target_error_from_json (what was read must write back in about its
+        size), after 4,707 runs: a SpiceException's ``__cause__`` is its error's cause, and
+        cause_to_data wrote that chain twice, once inside ``"error"`` and again as the
+        link's ``"cause"``. A 1.5 kB document of 12 nested links gave 800 kB of JSON; 22
+        links (2.7 kB) took over a minute and gigabytes. The same errors built with
+        ``to_exception`` did too.
+        """
+        document = _nested_exceptions(LINKS)
+        error = _nested_error(LINKS, source)
+        assert len(error.to_json(redact=False)) < 10 * len(document)
+        assert _chain(error) == _chain(se.error_from_json(error.to_json(redact=False)))
+
+    @pytest.mark.parametrize("source", ["error_from_json", "to_exception"])
+    def test_nested_exception_causes_pickle_with_few_trials(
+        self, source: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Pickling a chain of nested SpiceExceptions tries each link at most once.
+
+        SpiceError.__reduce__ calls picklable_chain, which pickled each cause to see
+        whether it could; the cause's error did the same for the rest of its chain, so
+        the trials (and the time: 1.4 s for 12 links, 10 s for 14) grew about 2.6 times
+        per link. Counted here, and the pickle's size, rather than timed.
+        """
+        error = _nested_error(LINKS, source)
+        survives = serialization._survives_pickling
+        trials: list[BaseException] = []
+
+        def counted(exc: BaseException) -> bool:
+            trials.append(exc)
+            return survives(exc)
+
+        monkeypatch.setattr(serialization, "_survives_pickling", counted)
+        pickled = pickle.dumps(error)
+        assert len(trials) <= LINKS
+        assert len(pickled) < 100 * LINKS
+        back = pickle.loads(pickled)
+        assert error == back
+        expected = [f"NetworkError: level {level}" for level in reversed(range(LINKS))]
+        assert [*expected, "NetworkError: leaf"] == _chain(back) == _chain(error)
+
+    def test_redacting_a_long_url_like_detail(self) -> None:
+        """A 256 kB problem detail of "://" and letters is masked, and masked right.
+
+        Found by reading the redaction that from_response applies to problem details
+        (and repr to every message): _URL_IN_TEXT's scheme part ``[A-Za-z][A-Za-z0-9+.-]*``
+        was tried from every letter of a run that no "://" follows, so the work was
+        quadratic (about 40 s for 256 kB). The scheme is bounded now: a URL after a long
+        run of letters must still be found and masked.
+        """
+
+        def message(detail: str) -> str:
+            return from_response(500, None, json.dumps({"detail": detail}).encode()).message
+
+        letters = "a" * 256_000
+        assert "://" + letters == message("://" + letters)
+        assert letters + "://h/p?token=***" == message(letters + "://h/p?token=abc")
+        url = "https://u:pw@h/p?token=abc"
+        assert "x" * 100 + "https://h/p?token=***" == message("x" * 100 + url)
+        assert f"://{letters} https://h/p?token=***" == message(f"://{letters} {url}")
