@@ -197,9 +197,13 @@ def _resolve(cls: type[BaseException]) -> tuple[_Mapper | None, _Row]:
         registry = _registry
         mapper = next((registry[base] for base in cls.__mro__ if base in registry), None)
         found = (mapper, _builtin_row(cls))
-        if len(_dispatch) >= _CACHE_LIMIT:
-            _dispatch.clear()
-        _dispatch[cls] = found
+        with _lock:
+            # A (un)registration since `registry` was read has cleared the cache: storing
+            # what was found in the old registry would bring the old mapping back.
+            if _registry is registry:
+                if len(_dispatch) >= _CACHE_LIMIT:
+                    _dispatch.clear()
+                _dispatch[cls] = found
     return found
 
 

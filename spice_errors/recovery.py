@@ -381,7 +381,12 @@ class CircuitBreaker:
             self._abandon(trial=trial)
             raise
         self._record(ok=isinstance(result, Success), trial=trial)
-        return result
+        try:
+            return result
+        finally:
+            # A raised exception's traceback holds this frame: holding no failure here
+            # leaves no reference cycle.
+            del result
 
     async def call_async(
         self, operation: Callable[[], Awaitable[SpiceResult[T, E]]]
@@ -399,4 +404,9 @@ class CircuitBreaker:
             self._abandon(trial=trial)
             raise
         self._record(ok=isinstance(result, Success), trial=trial)
-        return result
+        try:
+            return result
+        finally:
+            # A raised exception's traceback holds this frame: holding no failure here
+            # leaves no reference cycle.
+            del result

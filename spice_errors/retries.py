@@ -427,13 +427,25 @@ RetryPolicy.RATE_LIMIT_FRIENDLY = RetryPolicy(
 
 
 class _Testing:
-    """The process-wide testing switch. Internal state: a plain class, cheap to import."""
+    """The process-wide testing switch. Internal state: a plain class, cheap to import.
 
-    __slots__ = ("attempts", "enabled")
+    ``enabled`` and ``attempts`` are what is in force, read by the retry loop without a
+    lock. They come from the innermost open ``with retry_testing()`` block, in any thread
+    or task (``blocks``, in the order they were entered), else from the last plain call
+    (``base``).
+    """
+
+    __slots__ = ("attempts", "base", "blocks", "enabled")
 
     def __init__(self) -> None:
         self.enabled = False
         self.attempts: int | None = None
+        self.base: tuple[bool, int | None] = (False, None)
+        self.blocks: list[retry_testing] = []
+
+    def apply(self) -> None:
+        """Put in force what the open blocks, or the base setting, say (under the lock)."""
+        self.enabled, self.attempts = self.blocks[-1].setting if self.blocks else self.base
 
 
 _testing = _Testing()
@@ -445,7 +457,12 @@ class retry_testing:  # noqa: N801 -- used like a function: `retry_testing()` or
 
     While on, the retry loop never sleeps (waits are still computed, reported to hooks
     and counted), and ``attempts``, when given, replaces every policy's
-    ``max_attempts``. Leaving the ``with`` block restores what was in force before.
+    ``max_attempts``.
+
+    Called plainly, it sets what is in force from then on. As a ``with`` block, it is in
+    force while it is the innermost open block, in any thread or task; leaving the last
+    open block puts back what plain calls set. Blocks in several threads may overlap in
+    any order: leaving one never switches off another that is still open.
 
     Examples:
         >>> with retry_testing(attempts=2):
@@ -461,11 +478,18 @@ class retry_testing:  # noqa: N801 -- used like a function: `retry_testing()` or
         if attempts is not None and (isinstance(attempts, bool) or attempts < 1):
             msg = f"attempts must be an int >= 1 or None, got {attempts!r}"
             raise ValueError(msg)
+        self.setting = (enabled, attempts)
         with _testing_lock:
-            self._previous = (_testing.enabled, _testing.attempts)
-            _testing.enabled, _testing.attempts = enabled, attempts
+            self._previous = _testing.base
+            _testing.base = self.setting
+            _testing.apply()
 
     def __enter__(self) -> Self:
+        with _testing_lock:
+            # A block, not a plain call after all: its setting lasts only while it is open.
+            _testing.base = self._previous
+            _testing.blocks.append(self)
+            _testing.apply()
         return self
 
     def __exit__(
@@ -475,7 +499,11 @@ class retry_testing:  # noqa: N801 -- used like a function: `retry_testing()` or
         traceback: TracebackType | None,
     ) -> None:
         with _testing_lock:
-            _testing.enabled, _testing.attempts = self._previous
+            if self in _testing.blocks:
+                _testing.blocks.remove(self)
+            else:  # a plain call undone by hand: put back the setting it replaced
+                _testing.base = self._previous
+            _testing.apply()
 
 
 # -- the loop ------------------------------------------------------------------------------
@@ -743,18 +771,24 @@ def retry(  # noqa: PLR0913 -- every knob is keyword-only and optional
         clock=clock,
         started=started,
     )
-    while isinstance(result, Failure):
-        try:
-            event = state.next_wait(result.error)
-        except _Stop as stop:
-            return _finish(stop, on_give_up)
-        if on_retry is not None:
-            on_retry(event)
-        if event.wait and not _testing.enabled:
-            sleep(event.wait)
-        state.total_delay += event.wait or 0.0
-        result = _call(operation)
-    return result
+    event: RetryEvent | None = None
+    try:
+        while isinstance(result, Failure):
+            try:
+                event = state.next_wait(result.error)
+            except _Stop as stop:
+                return _finish(stop, on_give_up)
+            if on_retry is not None:
+                on_retry(event)
+            if event.wait and not _testing.enabled:
+                sleep(event.wait)
+            state.total_delay += event.wait or 0.0
+            result = _call(operation)
+        return result
+    finally:
+        # The traceback of an exception the operation raised reaches this frame (through
+        # its callee's f_back): holding no failure here leaves no reference cycle.
+        del result, event
 
 
 def _finish(
@@ -808,18 +842,24 @@ async def retry_async(  # noqa: PLR0913 -- every knob is keyword-only and option
         clock=clock,
         started=started,
     )
-    while isinstance(result, Failure):
-        try:
-            event = state.next_wait(result.error)
-        except _Stop as stop:
-            return _finish(stop, on_give_up)
-        if on_retry is not None:
-            on_retry(event)
-        if event.wait and not _testing.enabled:
-            await sleep(event.wait)
-        state.total_delay += event.wait or 0.0
-        result = await _call_async(operation)
-    return result
+    event: RetryEvent | None = None
+    try:
+        while isinstance(result, Failure):
+            try:
+                event = state.next_wait(result.error)
+            except _Stop as stop:
+                return _finish(stop, on_give_up)
+            if on_retry is not None:
+                on_retry(event)
+            if event.wait and not _testing.enabled:
+                await sleep(event.wait)
+            state.total_delay += event.wait or 0.0
+            result = await _call_async(operation)
+        return result
+    finally:
+        # The traceback of an exception the operation raised reaches this frame (through
+        # its callee's f_back): holding no failure here leaves no reference cycle.
+        del result, event
 
 
 class _Retrying:
