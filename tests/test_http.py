@@ -156,7 +156,7 @@ class TestRetryAfter:
         error = from_response(429, {**PROBLEM, "Retry-After": "1"}, problem_body(retry_after=99))
         assert 1000 == error.retry_after_ms  # type: ignore[union-attr]
 
-    @pytest.mark.parametrize("extension", [-1, "10", True, math.inf, 2**40])
+    @pytest.mark.parametrize("extension", [-1, -0.5, "10", True, math.inf, 2**40, 2 * 10**308])
     def test_bad_extensions_are_ignored(self, extension: object) -> None:
         """A retry_after extension that is not a sane number of seconds is ignored."""
         body = (
@@ -164,6 +164,7 @@ class TestRetryAfter:
             if extension is not math.inf
             else b'{"retry_after": 1e999}'
         )
+        assert from_problem({"status": 429, "retry_after": extension}).retry_after_ms is None  # type: ignore[union-attr]
         error = from_response(429, PROBLEM, body)
         assert error.retry_after_ms is None  # type: ignore[union-attr]
 

@@ -967,6 +967,11 @@ class TestPolicyEdges:
         switch = _Testing()
         assert switch.enabled is False
         assert switch.attempts is None
+        assert (False, None) == switch.base
+        assert [] == switch.blocks
+        switch.enabled = True
+        switch.apply()  # no block open: the base setting is put back in force
+        assert (False, None) == (switch.enabled, switch.attempts)
 
 
 class TestLoopEdges:
