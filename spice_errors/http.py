@@ -112,14 +112,12 @@ _DAY: Final = r"(?:mon|tue|wed|thu|fri|sat|sun)"
 _LONG_DAY: Final = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _CLOCK: Final = r"(\d{2}):(\d{2}):(\d{2})"
 # RFC 9110 section 5.6.7: IMF-fixdate, then the obsolete RFC 850 and asctime forms.
-_IMF_FIXDATE: Final = re.compile(
-    rf"{_DAY}, (\d{{2}}) ([a-z]{{3}}) (\d{{4}}) {_CLOCK} gmt", re.IGNORECASE
-)
-_RFC850: Final = re.compile(
-    rf"{_LONG_DAY}, (\d{{2}})-([a-z]{{3}})-(\d{{2}}) {_CLOCK} gmt", re.IGNORECASE
-)
-_ASCTIME: Final = re.compile(rf"{_DAY} ([a-z]{{3}}) (\d{{1,2}}) {_CLOCK} (\d{{4}})", re.IGNORECASE)
-_DELTA: Final = re.compile(r"\d+(?:\.\d+)?")
+# ASCII only: HTTP digits are 0-9, not any Unicode digit, and "k" is not the Kelvin sign.
+_NOCASE: Final = re.IGNORECASE | re.ASCII
+_IMF_FIXDATE: Final = re.compile(rf"{_DAY}, (\d{{2}}) ([a-z]{{3}}) (\d{{4}}) {_CLOCK} gmt", _NOCASE)
+_RFC850: Final = re.compile(rf"{_LONG_DAY}, (\d{{2}})-([a-z]{{3}})-(\d{{2}}) {_CLOCK} gmt", _NOCASE)
+_ASCTIME: Final = re.compile(rf"{_DAY} ([a-z]{{3}}) (\d{{1,2}}) {_CLOCK} (\d{{4}})", _NOCASE)
+_DELTA: Final = re.compile(r"\d+(?:\.\d+)?", re.ASCII)
 
 
 def _http_date(value: str, now_year: int) -> datetime | None:

@@ -415,6 +415,9 @@ class TestParseRetryAfter:
             "Wed, 31 Feb 2015 07:28:30 GMT",
             "Wed, 21 Oct 2015 25:28:30 GMT",
             "Wed, 21 Oct 2015 07:28:30 PST",
+            "\u0663",  # ARABIC-INDIC DIGIT THREE: HTTP digits are ASCII
+            "Wed, \u0662\u0661 Oct 2015 07:28:30 GMT",
+            "\u017fat, 24 Oct 2015 07:28:30 GMT",  # LATIN SMALL LETTER LONG S is no "s"
             None,
             12,
         ],
