@@ -11,6 +11,7 @@ on the same operations, and reported in nanoseconds and as ratios to ``result``.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.metadata
 import sys
 import timeit
@@ -182,10 +183,10 @@ def collections_table(repeat: int) -> None:
         mixed: list[se.SpiceResult[int]] = [
             se.Success(i) if i % 2 else se.Failure(error) for i in range(size)
         ]
-        collect = _once(lambda successes=successes: se.collect(successes), repeat)
-        hand_collect = _once(lambda successes=successes: _hand_collect(successes), repeat)
-        part = _once(lambda mixed=mixed: se.partition(mixed), repeat)
-        hand_part = _once(lambda mixed=mixed: _hand_partition(mixed), repeat)
+        collect = _once(functools.partial(se.collect, successes), repeat)
+        hand_collect = _once(functools.partial(_hand_collect, successes), repeat)
+        part = _once(functools.partial(se.partition, mixed), repeat)
+        hand_part = _once(functools.partial(_hand_partition, mixed), repeat)
         print(
             f"| {size:,} | {collect:.1f} | {hand_collect:.1f} | {collect / hand_collect:.2f} | "
             f"{part:.1f} | {hand_part:.1f} | {part / hand_part:.2f} |"

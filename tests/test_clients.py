@@ -244,11 +244,10 @@ class TestAiohttp:
         """raise_for_status maps by status, with the request's method and URL."""
         url = server.script("/busy", Reply(503, {"Retry-After": "2"}))
         async with aiohttp.ClientSession(trust_env=False, raise_for_status=True) as session:
-            try:
+            with pytest.raises(aiohttp.ClientResponseError) as refused:
                 async with session.get(url):
                     pass  # pragma: no cover
-            except aiohttp.ClientResponseError as exc:
-                error = se.from_exception(exc)
+            error = se.from_exception(refused.value)
         assert isinstance(error, se.RetryableError)
         assert 2000 == error.suggested_retry_delay_ms()
         assert "GET" == error.context["method"]

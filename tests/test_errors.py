@@ -113,7 +113,7 @@ class TestEveryType:
         """Everything but the message is keyword-only."""
         assert ("message",) == cls.__match_args__
         with pytest.raises(TypeError):
-            cls("boom", None)  # type: ignore[misc]
+            cls("boom", None)  # type: ignore[call-arg]
 
     def test_str_is_code_and_message(self, cls: type[SpiceError]) -> None:
         """str(error) is "CODE: message"."""

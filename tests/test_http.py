@@ -297,7 +297,7 @@ class TestMessagesAndContext:
             def __iter__(self) -> Any:
                 raise RuntimeError("no headers for you")
 
-        assert isinstance(from_response(429, Exploding()), se.RateLimitError)  # type: ignore[arg-type]
+        assert isinstance(from_response(429, Exploding()), se.RateLimitError)
 
     def test_never_raises_on_a_hostile_body(self) -> None:
         """Even a body whose reading fails gives an error value."""

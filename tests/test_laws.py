@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from spice_errors import Failure, SpiceError, SpiceResult, Success, failure, success
 from tests import strategies
+
+T = TypeVar("T")
 
 values = st.integers()
 results: st.SearchStrategy[SpiceResult[int]] = values.map(Success) | strategies.errors.map(Failure)
@@ -18,7 +21,7 @@ error_functions = st.functions(like=lambda e: e, returns=strategies.errors, pure
 recoveries = st.functions(like=lambda e: e, returns=results, pure=True)
 
 
-def identity(value: object) -> object:
+def identity(value: T) -> T:
     return value
 
 
@@ -87,7 +90,7 @@ def test_recover_with_associativity(
 @given(results)
 def test_map_error_identity(result: SpiceResult[int]) -> None:
     """Mapping the identity over the error changes nothing."""
-    assert result == result.map_error(identity)  # type: ignore[arg-type]
+    assert result == result.map_error(identity)
 
 
 @given(results, error_functions, error_functions)

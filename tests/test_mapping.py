@@ -452,7 +452,7 @@ class _HollowGroup(ExceptionGroup[Exception]):
     """A group subclass that claims to hold nothing."""
 
     @property
-    def exceptions(self) -> tuple[Exception, ...]:  # type: ignore[override]
+    def exceptions(self) -> tuple[Exception, ...]:
         return ()
 
 

@@ -55,15 +55,19 @@ def test_opentelemetry_span() -> None:
     with tracer.start_as_current_span("fetch") as span:
         record_error(span, error)
     (finished,) = exporter.get_finished_spans()
-    assert "NETWORK_ERROR" == finished.attributes["error.type"]
+    span_attributes = finished.attributes
+    assert span_attributes is not None
+    assert "NETWORK_ERROR" == span_attributes["error.type"]
     assert StatusCode.ERROR == finished.status.status_code
     assert "GET https://h/x?token=*** failed" == finished.status.description
     (event,) = finished.events
     assert "exception" == event.name
-    assert "spice_errors.NetworkError" == event.attributes["exception.type"]
-    assert 2 == event.attributes["spice_errors.context.attempt"]
-    assert "['a']" == event.attributes["spice_errors.context.tags"]
-    assert SECRET not in repr(dict(event.attributes)) + repr(dict(finished.attributes)) + str(
+    event_attributes = event.attributes
+    assert event_attributes is not None
+    assert "spice_errors.NetworkError" == event_attributes["exception.type"]
+    assert 2 == event_attributes["spice_errors.context.attempt"]
+    assert "['a']" == event_attributes["spice_errors.context.tags"]
+    assert SECRET not in repr(dict(event_attributes)) + repr(dict(span_attributes)) + str(
         finished.status.description
     )
     provider.shutdown()

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 import time
 from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Never
 
 import attrs
 import pytest
 
 import spice_errors as se
-from spice_errors import CircuitBreaker, Failure, SpiceError, SpiceResult, Success
+from spice_errors import CircuitBreaker, CircuitState, Failure, SpiceError, SpiceResult, Success
 
 SERVER = se.NetworkError("Bad gateway", status_code=502)
 NOT_FOUND = se.NetworkError("Not found", status_code=404)
+
+
+def state_of(breaker: CircuitBreaker) -> CircuitState:
+    """The breaker's state, read afresh.
+
+    A call, not the property itself: mypy would narrow ``breaker.state`` at one assertion
+    and call the next assertion's different state impossible.
+    """
+    return breaker.state
 
 
 @attrs.define
@@ -96,7 +107,7 @@ class TestRecoverNetwork:
 
     def test_missing_branches_pass_through(self) -> None:
         """A branch left as None passes the failure through."""
-        recover = se.recover_network()
+        recover: Callable[[SpiceError], SpiceResult[Never]] = se.recover_network()
         for error in (SERVER, NOT_FOUND, se.NetworkError("x", status_code=400)):
             assert Failure(error) == Failure(error).recover_with(recover)
 
@@ -180,7 +191,9 @@ class TestRecoverRateLimit:
     def test_second_failure_is_returned(self) -> None:
         """The operation's own failure is what comes back."""
         again = se.RateLimitError("still slow", retry_after_ms=10)
-        recover = se.recover_rate_limit(lambda: Failure(again), sleep=lambda _: None)
+        recover: Callable[[se.RateLimitError], SpiceResult[Never, se.RateLimitError]] = (
+            se.recover_rate_limit(lambda: Failure(again), sleep=lambda _: None)
+        )
         assert Failure(again) == Failure(se.RateLimitError("slow")).recover_with(recover)
 
     def test_other_errors_pass_through(self) -> None:
@@ -302,10 +315,10 @@ class TestCircuitBreaker:
         breaker = CircuitBreaker(failure_threshold=3, reset_timeout=10, clock=Clock())
         for _ in range(2):
             assert Failure(SERVER) == breaker.call(failing)
-        assert "closed" == breaker.state
+        assert "closed" == state_of(breaker)
         assert 2 == breaker.failure_count
         breaker.call(failing)
-        assert "open" == breaker.state
+        assert "open" == state_of(breaker)
 
     def test_a_success_resets_the_count(self) -> None:
         """Failures must be consecutive."""
@@ -313,7 +326,7 @@ class TestCircuitBreaker:
         for _ in range(5):
             breaker.call(failing)
             breaker.call(succeeding)
-        assert "closed" == breaker.state
+        assert "closed" == state_of(breaker)
         assert 0 == breaker.failure_count
 
     def test_open_fails_at_once_with_the_time_left(self) -> None:
@@ -323,7 +336,12 @@ class TestCircuitBreaker:
         breaker.call(failing)
         clock.now = 12
         calls: list[int] = []
-        result = breaker.call(lambda: calls.append(1) or Success("x"))  # type: ignore[func-returns-value]
+
+        def recorded() -> SpiceResult[str]:
+            calls.append(1)
+            return Success("x")
+
+        result = breaker.call(recorded)
         assert [] == calls
         assert isinstance(result, Failure)
         error = result.error
@@ -338,9 +356,9 @@ class TestCircuitBreaker:
         breaker = CircuitBreaker(failure_threshold=1, reset_timeout=30, clock=clock)
         breaker.call(failing)
         clock.now = 30
-        assert "half_open" == breaker.state
+        assert "half_open" == state_of(breaker)
         assert Success("ok") == breaker.call(succeeding)
-        assert "closed" == breaker.state
+        assert "closed" == state_of(breaker)
 
     def test_half_open_trial_failure_reopens(self) -> None:
         """The trial's failure opens the breaker for another full timeout."""
@@ -349,11 +367,11 @@ class TestCircuitBreaker:
         breaker.call(failing)
         clock.now = 31
         breaker.call(failing)
-        assert "open" == breaker.state
+        assert "open" == state_of(breaker)
         clock.now = 60
-        assert "open" == breaker.state
+        assert "open" == state_of(breaker)
         clock.now = 61
-        assert "half_open" == breaker.state
+        assert "half_open" == state_of(breaker)
 
     def test_callers_during_the_trial_fail_at_once(self) -> None:
         """While the trial runs, others fail at once with circuit="half_open"."""
@@ -372,7 +390,7 @@ class TestCircuitBreaker:
         refused = seen[0]
         assert isinstance(refused, Failure)
         assert "half_open" == refused.error.context["circuit"]
-        assert "closed" == breaker.state
+        assert "closed" == state_of(breaker)
 
     def test_exceptions_count_as_failures(self) -> None:
         """An exception is mapped to a failure and counted."""
@@ -384,7 +402,7 @@ class TestCircuitBreaker:
         result = breaker.call(raises)
         assert isinstance(result, Failure)
         assert isinstance(result.error, se.NetworkError)
-        assert "open" == breaker.state
+        assert "open" == state_of(breaker)
 
     def test_interrupted_trial_frees_the_slot(self) -> None:
         """A trial ended by an interrupt lets the next caller be the trial."""
@@ -398,9 +416,9 @@ class TestCircuitBreaker:
 
         with pytest.raises(KeyboardInterrupt):
             breaker.call(interrupted)
-        assert "half_open" == breaker.state
+        assert "half_open" == state_of(breaker)
         assert Success("ok") == breaker.call(succeeding)
-        assert "closed" == breaker.state
+        assert "closed" == state_of(breaker)
 
     def test_interrupt_while_closed_counts_nothing(self) -> None:
         """An interrupt outside a trial changes nothing."""
@@ -411,7 +429,7 @@ class TestCircuitBreaker:
 
         with pytest.raises(SystemExit):
             breaker.call(interrupted)
-        assert "closed" == breaker.state
+        assert "closed" == state_of(breaker)
         assert 0 == breaker.failure_count
 
     def test_stale_outcomes_change_nothing(self) -> None:
@@ -425,7 +443,7 @@ class TestCircuitBreaker:
             return Success("late")
 
         assert Success("late") == breaker.call(slow_success)
-        assert "open" == breaker.state
+        assert "open" == state_of(breaker)
 
     def test_state_changes_are_announced_in_order(self) -> None:
         """on_state_change hears every change, and may read the state."""
@@ -490,7 +508,7 @@ class TestCircuitBreaker:
         assert "open" == refused.error.context["circuit"]
         clock.now = 1
         assert Success("ok") == await breaker.call_async(ok)
-        assert "closed" == breaker.state
+        assert "closed" == state_of(breaker)
 
     async def test_cancelled_async_trial_frees_the_slot(self) -> None:
         """Cancelling the async trial lets the next caller try."""
@@ -623,7 +641,7 @@ class TestUnderLoad:
         refusals = [result for result in results if isinstance(result, Failure)]
         assert 7 == len(refusals)
         assert all(refusal.error.context["circuit"] == "half_open" for refusal in refusals)
-        assert "closed" == breaker.state
+        assert "closed" == state_of(breaker)
 
     async def test_a_thousand_tasks(self) -> None:
         """1 000 concurrent tasks: the half-open breaker lets exactly one through."""
@@ -684,7 +702,7 @@ class TestUnderLoad:
 
         async def caller(index: int) -> None:
             for call in range(10):
-                result = await breaker.call_async(lambda n=index + call: operation(n))
+                result = await breaker.call_async(functools.partial(operation, index + call))
                 counts[type(result).__name__] += 1
 
         await asyncio.gather(*(caller(index) for index in range(1_000)))

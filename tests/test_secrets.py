@@ -74,10 +74,9 @@ def test_from_exception(leaky_url: str) -> None:
     """
     with httpx.Client(trust_env=False) as client:
         response = client.get(leaky_url, headers={"Authorization": f"Bearer {SECRET}"})
-        try:
+        with pytest.raises(httpx.HTTPStatusError) as raised:
             response.raise_for_status()
-        except httpx.HTTPStatusError as exc:
-            error = se.from_exception(exc)
+        error = se.from_exception(raised.value)
     for text in shown(error):
         assert SECRET not in text
 
