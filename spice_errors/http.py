@@ -306,9 +306,10 @@ def _retry_after_extension(problem: _Problem | None) -> float | None:
     value = problem.extensions.get("retry_after")
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if isinstance(value, int) and not 0 <= value <= _MAX_RETRY_AFTER:
-        return None  # also an int too large for a float
-    seconds = float(value)
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int too large for a float
+        return None
     return seconds if math.isfinite(seconds) and 0 <= seconds <= _MAX_RETRY_AFTER else None
 
 

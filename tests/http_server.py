@@ -127,6 +127,19 @@ def scripted_server() -> Iterator[ScriptedServer]:
         server.stop()
 
 
+@contextmanager
+def serving(httpd: ThreadingHTTPServer) -> Iterator[int]:
+    """Serve ``httpd`` from a thread; its port. Shut down and closed when the block ends."""
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield int(httpd.server_address[1])
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
 def closed_port() -> int:
     """A port on 127.0.0.1 that nothing listens on (connections are refused)."""
     with socket.socket() as probe:

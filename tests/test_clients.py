@@ -17,7 +17,7 @@ import trustme
 
 import spice_errors as se
 from spice_errors._clients import client_row, names_of
-from tests.http_server import Reply, ScriptedServer, closed_port
+from tests.http_server import Reply, ScriptedServer, closed_port, serving
 
 INVALID_HOST = "http://no-such-host.invalid/path?api_key=S3cr3t"
 
@@ -43,14 +43,8 @@ def tls_url() -> Iterator[str]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
     httpd.daemon_threads = True
     httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serving(httpd) as port:
+        yield f"https://127.0.0.1:{port}/"
 
 
 @pytest.fixture
