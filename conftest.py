@@ -7,14 +7,26 @@ from sybil import Sybil
 from sybil.parsers.markdown import PythonCodeBlockParser, SkipParser
 from sybil.parsers.rest import DocTestParser
 
-from spice_errors import _redact, mapping
+import spice_errors
+from spice_errors import _from_exception, _redact
 
 _FLAGS = ELLIPSIS | NORMALIZE_WHITESPACE
 
 
 def _isolate(namespace: dict[str, Any]) -> None:
     """Remember the process-wide registries a page of examples may extend."""
-    namespace["__saved__"] = (_redact._names, dict(mapping._registry))
+    namespace["__saved__"] = (_redact.snapshot_names(), _from_exception.snapshot_registry())
+
+
+def _isolate_docstring(namespace: dict[str, Any]) -> None:
+    """As `_isolate`; a docstring's examples also see the public API, as after ``import *``.
+
+    Docstrings live in private modules, but their examples are written for users: they
+    use the public names, never the module's own internals.
+    """
+    _isolate(namespace)
+    public = {name: getattr(spice_errors, name) for name in spice_errors.__all__}
+    namespace.update(public, se=spice_errors)
 
 
 def _restore(namespace: dict[str, Any]) -> None:
@@ -30,10 +42,8 @@ def _restore(namespace: dict[str, Any]) -> None:
     if testing is not None:
         testing.__exit__(None, None, None)
     names, registry = namespace["__saved__"]
-    _redact._names = names
-    _redact._cache.clear()
-    mapping._registry = registry
-    mapping._dispatch.clear()
+    _redact.restore_names(names)
+    _from_exception.restore_registry(registry)
 
 
 markdown_examples = Sybil(
@@ -46,7 +56,7 @@ docstring_examples = Sybil(
     parsers=[DocTestParser(optionflags=_FLAGS)],
     patterns=["*.py"],
     excludes=["__main__.py"],
-    setup=_isolate,
+    setup=_isolate_docstring,
     teardown=_restore,
 )
 

@@ -90,7 +90,7 @@ def worker(name: str, libfuzzer_args: Sequence[str]) -> None:
     with atheris.instrument_imports(include=["spice_errors"]):
         import spice_errors
         import spice_errors.http
-        import spice_errors.serialization
+        import spice_errors._serialization
 
         del spice_errors
     sys.path.insert(0, str(HERE))

@@ -9,10 +9,32 @@ raising them.
 """
 
 from types import FunctionType
+from typing import TYPE_CHECKING
 
 from spice_errors import http as http
-from spice_errors._redact import is_secret_key, register_secret_names, secret_names
-from spice_errors.errors import (
+from spice_errors._breaker import CircuitBreaker, CircuitState
+from spice_errors._catching import (
+    as_result,
+    catch_spice_error,
+    catch_spice_error_async,
+    catching,
+    catching_async,
+    from_returns,
+)
+from spice_errors._classify import RetryClassifier, RetryDecision, classify, is_retryable
+from spice_errors._collect import (
+    as_results,
+    as_results_async,
+    collect,
+    filter_successes,
+    filter_successes_async,
+    partition,
+    traverse,
+    unwrap_successes,
+    unwrap_successes_async,
+)
+from spice_errors._collect import zip as zip  # noqa: A004 -- importable explicitly, kept out of __all__
+from spice_errors._errors import (
     AgentError,
     AnySpiceError,
     AuthenticationError,
@@ -33,17 +55,16 @@ from spice_errors.errors import (
     UnknownError,
     ValidationError,
 )
-from spice_errors.errors import (
+from spice_errors._errors import (
     TimeoutError as TimeoutError,  # noqa: A004 -- importable explicitly, kept out of __all__
 )
-from spice_errors.mapping import (
+from spice_errors._from_exception import (
     from_exception,
     register_exception_mapping,
     unregister_exception_mapping,
 )
-from spice_errors.recovery import (
-    CircuitBreaker,
-    CircuitState,
+from spice_errors._policy import RetryPolicy
+from spice_errors._recovery import (
     UserMessage,
     recover_network,
     recover_network_async,
@@ -51,50 +72,17 @@ from spice_errors.recovery import (
     recover_rate_limit_async,
     user_message,
 )
-from spice_errors.result import (
-    Failure,
-    SpiceResult,
-    Success,
-    as_result,
-    as_results,
-    as_results_async,
-    catch_spice_error,
-    catch_spice_error_async,
-    catching,
-    catching_async,
-    collect,
-    failure,
-    filter_successes,
-    filter_successes_async,
-    from_returns,
-    is_failure,
-    is_success,
-    partition,
-    success,
-    traverse,
-    unwrap_successes,
-    unwrap_successes_async,
-)
-from spice_errors.result import zip as zip  # noqa: A004 -- importable explicitly, kept out of __all__
-from spice_errors.retries import (
-    RetryClassifier,
-    RetryDecision,
-    RetryEvent,
-    RetryPolicy,
-    classify,
-    is_retryable,
-    retry,
-    retry_async,
-    retry_testing,
-    retrying,
-)
-from spice_errors.serialization import (
+from spice_errors._redact import is_secret_key, register_secret_names, secret_names
+from spice_errors._result import Failure, SpiceResult, Success, failure, is_failure, is_success, success
+from spice_errors._retry import RetryEvent, retry, retry_async, retrying
+from spice_errors._serialization import (
     SerializedException,
     error_from_dict,
     error_from_json,
     result_from_dict,
     result_from_json,
 )
+from spice_errors._testing import is_testing, retry_testing, set_testing
 
 __all__ = [
     "AgentError",
@@ -147,6 +135,7 @@ __all__ = [
     "is_retryable",
     "is_secret_key",
     "is_success",
+    "is_testing",
     "partition",
     "recover_network",
     "recover_network_async",
@@ -161,6 +150,7 @@ __all__ = [
     "retry_testing",
     "retrying",
     "secret_names",
+    "set_testing",
     "success",
     "traverse",
     "unregister_exception_mapping",
@@ -169,7 +159,24 @@ __all__ = [
     "user_message",
 ]
 
-__version__ = "0.1.0.dev0"
+
+if TYPE_CHECKING:
+    __version__: str
+else:
+
+    def __getattr__(name: str) -> str:
+        """``__version__``, read from the package's metadata on first use, as attrs does.
+
+        Importing `importlib.metadata` costs more than the rest of the package together
+        (about 35 ms), so only code that asks for the version pays for it. Hidden from
+        type checkers, which would otherwise accept any attribute of the package.
+        """
+        if name != "__version__":
+            msg = f"module {__name__!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        from importlib.metadata import version
+
+        return version("spice-errors")
 
 
 def _show_public_path() -> None:

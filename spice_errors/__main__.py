@@ -157,7 +157,7 @@ def _recover(result: se.SpiceResult[dict[str, object], se.AnySpiceError]) -> str
 
 
 def _section_recovery(out: _Printer, base: str) -> None:
-    from spice_errors._demo_http import get
+    from spice_errors._demo import get
 
     out.heading("Recovering by matching on the answer")
     with socket.socket() as unused:
@@ -174,7 +174,7 @@ def _section_recovery(out: _Printer, base: str) -> None:
 
 
 def _section_http(out: _Printer) -> None:
-    from spice_errors._demo_http import demo_server, get
+    from spice_errors._demo import demo_server, get
 
     with demo_server() as server:
         out.heading("A typed error from a problem+json answer")

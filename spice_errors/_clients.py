@@ -12,14 +12,16 @@ from typing import Final, TypeAlias
 
 import attrs
 
-from spice_errors._redact import redact_text
-from spice_errors.errors import (
+from spice_errors._errors import (
     AnySpiceError,
     ConfigurationError,
     NetworkError,
     SerializationError,
 )
-from spice_errors.errors import TimeoutError as SpiceTimeoutError
+from spice_errors._errors import TimeoutError as SpiceTimeoutError
+from spice_errors._redact import redact_text
+from spice_errors._response import from_response
+from spice_errors._text import exception_text
 
 __all__ = ["client_row", "names_of"]
 
@@ -71,10 +73,7 @@ def _transport(exc: BaseException) -> str:
 
 
 def _text(exc: BaseException) -> str:
-    try:
-        return redact_text(str(exc)) or type(exc).__name__
-    except Exception:  # noqa: BLE001 -- a broken __str__ must not break the mapping
-        return type(exc).__name__
+    return redact_text(exception_text(exc)) or type(exc).__name__
 
 
 def _connect(exc: BaseException) -> AnySpiceError:
@@ -120,8 +119,6 @@ def _decoding(exc: BaseException) -> AnySpiceError:
 
 def _status(exc: BaseException) -> AnySpiceError:
     """An exception that carries an HTTP response: the error that response gives."""
-    from spice_errors.http import from_response  # loaded when first needed: it is large
-
     response = getattr(exc, "response", None)
     if response is not None:
         request = getattr(response, "request", None) or getattr(exc, "request", None)

@@ -1,4 +1,7 @@
-"""Typed fields and values to and from plain data: shared by problems and serialization."""
+"""Typed fields and values to and from plain data: shared by problems and serialization.
+
+What a field accepts when read back is decided by its kind (`spice_errors._fast_init`).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,15 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, cast
 
-from spice_errors._checks import is_int_at_least
+import attrs
+
+from spice_errors._errors import RetryHint, SpiceError, shown_fields
+from spice_errors._fast_init import Kind, own_fields, own_kinds
 from spice_errors._redact import redact_text, shown_int
-from spice_errors.errors import RetryHint, SpiceError, ToolError, own_fields
+from spice_errors._text import is_int, is_int_at_least
 
-__all__ = ["BASE_FIELDS", "construct", "json_safe", "typed_fields"]
+__all__ = ["construct", "json_safe", "typed_fields"]
 
-BASE_FIELDS: Final = frozenset({"message", "cause", "context", "timestamp"})
 # Deeper structures than this are cut, so that self-references end.
 _MAX_DEPTH: Final = 32
 _CUT: Final = "..."
@@ -57,20 +62,27 @@ def json_safe(value: object, *, redact: bool = True, depth: int = 0) -> object: 
 
 def typed_fields(error: SpiceError, *, redact: bool) -> dict[str, object]:
     """The type's own fields that are set, as JSON-ready data (masked when ``redact``)."""
-    shown: dict[str, object] = {}
-    for name in own_fields(type(error)):
-        # `_shown` is the masked view of a field, as repr shows it.
-        value = error._shown(name) if redact else getattr(error, name)  # pyright: ignore[reportPrivateUsage]  # noqa: SLF001
-        if value is not None and value != ():
-            shown[name] = json_safe(value, redact=redact)
-    return shown
+    fields = (
+        shown_fields(error)
+        if redact
+        else [(name, getattr(error, name)) for name in own_fields(type(error))]
+    )
+    return {
+        name: json_safe(value, redact=redact)
+        for name, value in fields
+        if value is not None and value != ()
+    }
 
 
 _BAD: Final = object()
 
 
 def _integer(value: object) -> object:
-    return value if isinstance(value, int) and not isinstance(value, bool) else _BAD
+    return value if is_int(value) else _BAD
+
+
+def _text(value: object) -> object:
+    return value if isinstance(value, str) else _BAD
 
 
 def _names(value: object) -> object:
@@ -103,24 +115,18 @@ def _hint(value: object) -> object:
     )
 
 
-_READERS: Final[dict[str, Callable[[object], object]]] = {
-    "status_code": _integer,
-    "retry_after_ms": _integer,
-    "timeout_ms": _integer,
-    "available_tools": _names,
-    "available_targets": _names,
-    "retry_hint": _hint,
-    "comm": _any,
-    "actual_value": _any,
+_READERS: Final[dict[Kind, Callable[[object], object]]] = {
+    "name": _text,
+    "url": _text,
+    "status": _integer,
+    "duration": _integer,
+    "names": _names,
+    "value": _any,
+    "input": _any,
+    "hint": _hint,
 }
-
-
-def _field_value(name: str, value: object) -> object:
-    """A typed field's value read back from data, or `_BAD` when it cannot be."""
-    reader = _READERS.get(name)
-    if reader is not None:
-        return reader(value)
-    return value if isinstance(value, str) else _BAD
+# What a required field holds when the data does not say (ToolError's `tool_name`).
+_UNNAMED: Final = "unknown"
 
 
 def construct(  # noqa: PLR0913 -- everything an error is made of
@@ -133,16 +139,18 @@ def construct(  # noqa: PLR0913 -- everything an error is made of
     timestamp: int | None = None,
 ) -> SpiceError:
     """Build ``cls``; typed values of the wrong shape, or unknown to it, go to the context."""
-    names = own_fields(cls)
+    kinds = dict(own_kinds(cls))
     accepted: dict[str, Any] = {}
     for key, value in typed.items():
-        converted = _field_value(key, value) if key in names else _BAD
+        kind = kinds.get(key)
+        converted = _BAD if kind is None else _READERS[kind](value)
         if converted is _BAD:
             context[key] = value
         else:
             accepted[key] = converted
-    if issubclass(cls, ToolError):
-        accepted.setdefault("tool_name", "unknown")
+    for field in attrs.fields(cls):
+        if field.default is attrs.NOTHING and field.name != "message":
+            accepted.setdefault(field.name, _UNNAMED)
     if timestamp is not None:
         accepted["timestamp"] = timestamp
     return cls(message, context=context, cause=cause, **accepted)

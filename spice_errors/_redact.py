@@ -19,7 +19,9 @@ __all__ = [
     "redact_url",
     "redact_value",
     "register_secret_names",
+    "restore_names",
     "secret_names",
+    "snapshot_names",
 ]
 
 MASK: Final = "***"
@@ -88,6 +90,19 @@ def register_secret_names(*names: str) -> None:
         raise ValueError(msg)
     with _lock:
         _names = _names | normalized
+        _cache.clear()
+
+
+def snapshot_names() -> frozenset[str]:
+    """The secret names as they are now, for `restore_names` (tests use it)."""
+    return _names
+
+
+def restore_names(saved: frozenset[str]) -> None:
+    """Put back the secret names `snapshot_names` saw."""
+    global _names  # noqa: PLW0603 -- as in register_secret_names
+    with _lock:
+        _names = saved
         _cache.clear()
 
 

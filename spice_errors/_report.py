@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-from spice_errors._chains import next_cause
+from spice_errors._errors import SpiceError, SpiceException, shown_fields
 from spice_errors._redact import redact_mapping, redact_text
-
-if TYPE_CHECKING:
-    from spice_errors.errors import SpiceError
+from spice_errors._text import exception_text, next_cause, type_name
 
 __all__ = ["report"]
 
@@ -24,24 +22,12 @@ def _clip(text: str) -> str:
     return text if len(text) <= _MAX_LINE else f"{text[:_MAX_LINE]}... ({len(text)} characters)"
 
 
-def _safe_str(exc: BaseException) -> str:
-    try:
-        return str(exc)
-    except Exception:  # noqa: BLE001 -- a broken __str__ must not break a report
-        return f"<unprintable {type(exc).__name__}>"
-
-
 def _describe(exc: BaseException) -> str:
-    from spice_errors.errors import SpiceException
-
     if isinstance(exc, SpiceException):
         error = exc.error
         return f"SpiceException ({error.code}): {_clip(redact_text(error.message))}"
-    cls = type(exc)
-    name = (
-        cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
-    )
-    message = _clip(redact_text(_safe_str(exc)))
+    name = type_name(exc)
+    message = _clip(redact_text(exception_text(exc)))
     return f"{name}: {message}" if message else name
 
 
@@ -70,11 +56,10 @@ def _cause_lines(cause: BaseException | None) -> list[str]:
 def report(error: SpiceError) -> str:
     """The type and code, message, typed fields, masked context, and the cause chain."""
     lines = [f"{type(error).__name__} ({error.code}): {_clip(redact_text(error.message))}"]
-    # `_shown` is the masked view of a field, as repr shows it.
-    shown = error._shown  # pyright: ignore[reportPrivateUsage]  # noqa: SLF001
-    fields = [(name, shown(name)) for name in _own(error)]
     lines.extend(
-        f"  {name}: {_clip(repr(value))}" for name, value in fields if value not in (None, ())
+        f"  {name}: {_clip(repr(value))}"
+        for name, value in shown_fields(error)
+        if value not in (None, ())
     )
     if error.context:
         lines.append("  context:")
@@ -85,8 +70,3 @@ def report(error: SpiceError) -> str:
     lines.extend(_cause_lines(error.cause))
     return "\n".join(lines)
 
-
-def _own(error: SpiceError) -> tuple[str, ...]:
-    from spice_errors.errors import own_fields
-
-    return own_fields(type(error))

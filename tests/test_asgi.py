@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 import spice_errors as se
 from spice_errors import SpiceError
-from spice_errors.integrations.asgi import install_problem_handlers, problem_response
+from spice_errors.integrations.starlette import install_problem_handlers, problem_response
 
 if TYPE_CHECKING:
     from starlette.requests import Request

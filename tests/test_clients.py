@@ -355,7 +355,7 @@ class TestRowsByName:
         check_connect(se.from_exception(first))
 
     def test_broken_str(self) -> None:
-        """A client exception whose __str__ raises is named by its class."""
+        """A client exception whose __str__ raises is named by its class, as every other is."""
 
         def broken(self: object) -> str:
             raise RuntimeError("no text")
@@ -366,7 +366,7 @@ class TestRowsByName:
             {"__module__": "httpx", "__str__": broken},
         )
         error = se.from_exception(cls())
-        assert "ReadError" == error.message
+        assert "<unprintable ReadError>" == error.message
 
     def test_status_error_without_response(self) -> None:
         """An aiohttp-style error with status but no response object."""

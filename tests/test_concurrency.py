@@ -26,9 +26,9 @@ from spice_errors import (
     SpiceResult,
     Success,
     _redact,
-    mapping,
-    retries,
+    _testing,
 )
+from spice_errors import _from_exception as mapping
 
 THREADS = 8
 TASKS = 200
@@ -39,8 +39,8 @@ PAUSE = 5  # seconds a paused mapping waits at most to be resumed
 @pytest.fixture(autouse=True)
 def _global_state_restored() -> Iterator[None]:
     """Each test starts with testing mode off; the registry, secret names and mode are restored."""
-    registry, names = dict(mapping._registry), _redact._names
-    testing = retries._testing
+    registry, names = mapping.snapshot_registry(), _redact.snapshot_names()
+    testing = _testing.STATE
     saved = (testing.enabled, testing.attempts, testing.base, list(testing.blocks))
     testing.enabled, testing.attempts, testing.base, testing.blocks[:] = (
         False,
@@ -50,10 +50,8 @@ def _global_state_restored() -> Iterator[None]:
     )
     yield
     testing.enabled, testing.attempts, testing.base, testing.blocks[:] = saved
-    _redact._names = names
-    _redact._cache.clear()
-    mapping._registry = registry
-    mapping._dispatch.clear()
+    _redact.restore_names(names)
+    mapping.restore_registry(registry)
 
 
 def start(targets: Sequence[Callable[[], object]]) -> list[threading.Thread]:
@@ -296,7 +294,7 @@ def test_overlapping_blocks_in_two_threads() -> None:
             inside_second.append(fails_three_times())
 
     join(start([first, second]))
-    after = (retries._testing.enabled, retries._testing.attempts)
+    after = (_testing.STATE.enabled, _testing.STATE.attempts)
     # Inside the second block: three attempts, no sleep. After both: off, as before them.
     assert ([(3, [])], (False, None)) == (inside_second, after)
 

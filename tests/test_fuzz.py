@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import spice_errors as se
-from spice_errors import serialization
+from spice_errors import _serialization as serialization
 from spice_errors.http import PROBLEM_JSON_MEDIA_TYPE, from_problem, from_response, to_problem
 from tests import strategies
 

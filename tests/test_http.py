@@ -15,7 +15,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import spice_errors as se
-from spice_errors import SpiceError, http
+from spice_errors import SpiceError, _response, http
+from spice_errors._errors import shown_fields
 from spice_errors._redact import redact_text
 from spice_errors.http import (
     PROBLEM_JSON_MEDIA_TYPE,
@@ -642,10 +643,9 @@ class TestFromProblem:
         back = from_problem(to_problem(error))
         assert type(error) is type(back)
         assert error.message == back.message
-        for field in attrs.fields(type(error))[4:]:
-            original = error._shown(field.name)
-            if isinstance(original, str | int | type(None) | tuple) or field.name == "retry_hint":
-                assert original == getattr(back, field.name), field.name
+        for name, original in shown_fields(error):
+            if isinstance(original, str | int | type(None) | tuple) or name == "retry_hint":
+                assert original == getattr(back, name), name
 
 
 class TestFuzz:
@@ -825,10 +825,10 @@ class TestHeaderAndBodyDetails:
 
     def test_json_parser_is_loaded_on_first_use(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """The JSON parser is imported lazily, once, and then kept."""
-        monkeypatch.setattr(http, "_loads", None)
+        monkeypatch.setattr(_response, "_loads", None)
         error = from_problem('{"detail": "x", "status": 400}')
         assert isinstance(error, se.ValidationError)
-        assert json.loads is http._loads
+        assert json.loads is _response._loads
 
     def test_unreadable_response_message_and_format(self) -> None:
         """A response that cannot be read is a SerializationError of format "http"."""

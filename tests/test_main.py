@@ -114,7 +114,7 @@ def test_demo_client_maps_transport_failures() -> None:
     """The demo's client turns a refused connection into a typed error too."""
     import socket
 
-    from spice_errors._demo_http import get
+    from spice_errors._demo import get
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -126,7 +126,7 @@ def test_demo_client_maps_transport_failures() -> None:
 
 def test_demo_server_unknown_path() -> None:
     """Paths the demo server does not know are 404s."""
-    from spice_errors._demo_http import demo_server, get
+    from spice_errors._demo import demo_server, get
 
     with demo_server() as server:
         error = get(f"{server.base}/nowhere").error_or_none()

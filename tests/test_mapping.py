@@ -433,7 +433,7 @@ class TestRegistry:
 
 def test_dispatch_cache_is_bounded() -> None:
     """Mapping thousands of distinct exception classes keeps the cache bounded."""
-    from spice_errors import mapping
+    from spice_errors import _from_exception as mapping
 
     for index in range(mapping._CACHE_LIMIT + 10):
         exc_type = type(f"Dynamic{index}", (Exception,), {})
@@ -466,7 +466,7 @@ def test_group_without_leaves_is_unknown() -> None:
 
 def test_huge_groups_are_counted_but_not_all_kept() -> None:
     """A group of more leaves than the limit is counted whole."""
-    from spice_errors import mapping
+    from spice_errors import _from_exception as mapping
 
     count = mapping._MAX_GROUP_LEAVES + 5
     error = se.from_exception(ExceptionGroup("big", [ValueError(str(i)) for i in range(count)]))

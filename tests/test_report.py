@@ -92,7 +92,8 @@ def test_bounded_lines_and_context() -> None:
     report = error.report()
     assert "... (5000 characters)" in report.splitlines()[0]
     assert "    ... and 10 more" in report
-    assert report.endswith("Broken: <unprintable Broken>")
+    name = Broken.__qualname__
+    assert report.endswith(f"{Broken.__module__}.{name}: <unprintable {name}>")
     assert len(report) < 10_000
 
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import spice_errors as se
 from spice_errors import Failure, SpiceError, SpiceResult, Success
-from spice_errors import result as result_module
+from spice_errors import _catching, _collect, _result
 from tests import strategies
 
 NETWORK = se.NetworkError("Upstream failed", status_code=503)
@@ -677,32 +677,38 @@ def _contains_any(annotation: object) -> bool:
     return any(_contains_any(arg) for arg in typing.get_args(annotation))
 
 
-def _public_callables() -> list[tuple[str, Callable[..., object]]]:
-    found: list[tuple[str, Callable[..., object]]] = []
-    for name in result_module.__all__:
-        obj = getattr(result_module, name)
-        if isinstance(obj, type):
-            found.extend(
-                (f"{name}.{attr}", member)
-                for attr, member in vars(obj).items()
-                if not attr.startswith("_") and inspect.isfunction(member)
-            )
-        elif inspect.isfunction(obj):
-            found.append((name, obj))
-    found.append(("zip", result_module.zip))
+_RESULT_MODULES = (_result, _catching, _collect)
+
+
+def _public_callables() -> list[tuple[str, Callable[..., object], dict[str, object]]]:
+    found: list[tuple[str, Callable[..., object], dict[str, object]]] = []
+    for module in _RESULT_MODULES:
+        namespace = vars(module)
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if isinstance(obj, type):
+                found.extend(
+                    (f"{name}.{attr}", member, namespace)
+                    for attr, member in vars(obj).items()
+                    if not attr.startswith("_") and inspect.isfunction(member)
+                )
+            elif inspect.isfunction(obj):
+                found.append((name, obj, namespace))
     return found
 
 
 @pytest.mark.parametrize(
-    ("name", "fn"), [pytest.param(name, fn, id=name) for name, fn in _public_callables()]
+    ("name", "fn", "namespace"),
+    [pytest.param(name, fn, namespace, id=name) for name, fn, namespace in _public_callables()],
 )
-def test_no_any_in_public_signatures(name: str, fn: Callable[..., object]) -> None:
+def test_no_any_in_public_signatures(
+    name: str, fn: Callable[..., object], namespace: dict[str, object]
+) -> None:
     """No parameter or return type of the result API is, or contains, Any."""
     from returns.result import Result
     from typing_extensions import TypeIs
 
-    namespace = {**vars(result_module), "Result": Result, "TypeIs": TypeIs}
-    hints = typing.get_type_hints(fn, globalns=namespace)
+    hints = typing.get_type_hints(fn, globalns={**namespace, "Result": Result, "TypeIs": TypeIs})
     assert hints, name
     assert [] == [param for param, hint in hints.items() if _contains_any(hint)]
 

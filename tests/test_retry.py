@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import spice_errors as se
 from spice_errors import Failure, RetryClassifier, RetryPolicy, SpiceError, SpiceResult, Success
-from spice_errors.retries import status_of
+from spice_errors._classify import carried_status as status_of
 
 
 @attrs.define
@@ -634,7 +634,7 @@ class TestHooks:
 
     def test_logger_is_quiet_without_configuration(self) -> None:
         """The library's logger has a NullHandler, so nothing reaches stderr by default."""
-        from spice_errors.retries import _logger
+        from spice_errors._retry import _logger
 
         logger = _logger()
         assert any(isinstance(handler, logging.NullHandler) for handler in logger.handlers)
@@ -667,7 +667,7 @@ class TestTestingMode:
 
     def test_process_wide_and_restored(self) -> None:
         """Called without with, it stays on; a with block restores what was before."""
-        from spice_errors.retries import _testing
+        from spice_errors._testing import STATE as _testing
 
         switch = se.retry_testing(attempts=2)
         try:
@@ -962,7 +962,7 @@ class TestPolicyEdges:
 
     def test_a_fresh_testing_switch_is_off(self) -> None:
         """The process-wide switch starts disabled, with no attempts override."""
-        from spice_errors.retries import _Testing
+        from spice_errors._testing import _Testing
 
         switch = _Testing()
         assert switch.enabled is False
@@ -1075,11 +1075,17 @@ class TestLoopEdges:
 
         A library never prints on its own.
         """
+        from spice_errors import _retry
+
         logger = logging.getLogger("spice_errors.retry")
         saved = logger.handlers[:]
         logger.handlers.clear()
+        cached = _retry._LOGGER
+        _retry._LOGGER = None
         try:
-            run(Script([network(503)]), RetryPolicy(initial_delay=0), on_retry=se.retries._log)
+            run(Script([network(503)]), RetryPolicy(initial_delay=0), on_retry=_retry._log)
             assert [logging.NullHandler] == [type(handler) for handler in logger.handlers]
+            assert logger is _retry._LOGGER
         finally:
             logger.handlers[:] = saved
+            _retry._LOGGER = cached

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from spice_errors.errors import SpiceError
-from spice_errors.mapping import from_exception
-from spice_errors.retries import RetryClassifier, RetryDecision
+from spice_errors._errors import SpiceError
+from spice_errors._from_exception import from_exception
+from spice_errors._classify import RetryClassifier, RetryDecision, proves_never_sent
 
 __all__ = ["decide"]
 
@@ -20,13 +20,13 @@ def decide(
     """The classifier's decision on an exception (mapped first) or an error.
 
     Under ``idempotent=False`` only failures that prove the request never left (context
-    ``phase="connect"``) are retried, as in `spice_errors.retries`.
+    ``phase="connect"``) are retried, as `spice_errors.retry` does.
     """
     if outcome is None:
         return _NO
     error = outcome if isinstance(outcome, SpiceError) else from_exception(outcome)
     decision = classifier.classify(error)
-    if decision.should_retry and not idempotent and error.context.get("phase") != "connect":
+    if decision.should_retry and not idempotent and not proves_never_sent(error):
         return RetryDecision(
             should_retry=False, reason="not idempotent, and the request may have arrived"
         )

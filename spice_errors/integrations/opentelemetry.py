@@ -16,7 +16,7 @@ from spice_errors._redact import redact_mapping, redact_text
 if TYPE_CHECKING:
     from opentelemetry.trace import Span
 
-    from spice_errors.errors import SpiceError
+    from spice_errors._errors import SpiceError
 
 __all__ = ["record_error"]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from spice_errors.integrations._decide import decide
-from spice_errors.retries import RetryClassifier
+from spice_errors._classify import RetryClassifier
 
 __all__ = ["retry_on"]
 

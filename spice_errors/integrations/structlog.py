@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 
-from spice_errors.errors import SpiceError, SpiceException
+from spice_errors._errors import SpiceError, SpiceException
 from spice_errors.integrations.logging import error_fields
 
 __all__ = ["render_errors"]

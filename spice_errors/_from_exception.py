@@ -27,10 +27,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, Final, TypeAlias, TypeVar, cast
 
-from spice_errors._chains import exception_text
 from spice_errors._clients import client_row
-from spice_errors._redact import redact_text
-from spice_errors.errors import (
+from spice_errors._errors import (
     AnySpiceError,
     ConfigurationError,
     NetworkError,
@@ -40,13 +38,15 @@ from spice_errors.errors import (
     UnknownError,
     ValidationError,
 )
-from spice_errors.errors import (
-    TimeoutError as SpiceTimeoutError,
-)
+from spice_errors._errors import TimeoutError as SpiceTimeoutError
+from spice_errors._redact import redact_text
+from spice_errors._text import exception_text, type_name
 
 __all__ = [
     "from_exception",
     "register_exception_mapping",
+    "restore_registry",
+    "snapshot_registry",
     "unregister_exception_mapping",
 ]
 
@@ -60,23 +60,9 @@ _MAX_GROUP_LEAVES: Final = 10_000
 _CACHE_LIMIT: Final = 1024
 
 
-def _safe_str(exc: BaseException) -> str:
-    """``str(exc)``, URLs redacted, for any exception, even one whose ``__str__`` raises."""
-    return redact_text(exception_text(exc))
-
-
 def _message(exc: BaseException, default: str) -> str:
-    return _safe_str(exc) or default
-
-
-def _type_name(exc: object) -> str:
-    """The exception's class, qualified by its module unless it is a builtin."""
-    cls = type(exc)
-    try:
-        module, name = str(cls.__module__), str(cls.__qualname__)
-    except Exception:  # noqa: BLE001 -- a class may define these as anything at all
-        return cls.__name__
-    return name if module == "builtins" else f"{module}.{name}"
+    """``str(exc)`` redacted, for any exception (even a broken one), or ``default``."""
+    return redact_text(exception_text(exc)) or default
 
 
 def _timeout(exc: BaseException) -> AnySpiceError:
@@ -137,7 +123,7 @@ def _unknown(exc: BaseException) -> AnySpiceError:
     return UnknownError(
         _message(exc, type(exc).__name__),
         cause=exc,
-        context={"exception_type": _type_name(exc)},
+        context={"exception_type": type_name(exc)},
     )
 
 
@@ -272,11 +258,24 @@ def unregister_exception_mapping(exc_type: type[BaseException]) -> bool:
         return True
 
 
+def snapshot_registry() -> object:
+    """The registered mappings as they are now, for `restore_registry` (tests use it)."""
+    return _registry
+
+
+def restore_registry(saved: object) -> None:
+    """Put back the mappings `snapshot_registry` saw."""
+    with _lock:
+        global _registry  # noqa: PLW0603 -- copy-on-write, as in register_exception_mapping
+        _registry = cast("dict[type[BaseException], _Mapper]", saved)
+        _dispatch.clear()
+
+
 def _run_mapper(mapper: _Mapper, exc: BaseException, row: _Row) -> AnySpiceError:
     try:
         mapped: object = mapper(exc)
     except Exception as failure:  # noqa: BLE001 -- a user's mapper must not break mapping
-        problem = f"{type(failure).__qualname__}: {_safe_str(failure)}"
+        problem = f"{type(failure).__qualname__}: {redact_text(exception_text(failure))}"
     else:
         if isinstance(mapped, SpiceError):
             return cast("AnySpiceError", mapped)
@@ -346,7 +345,7 @@ def from_exception(exc: BaseException) -> AnySpiceError:
         return _map(exc)
     except Exception as failure:  # noqa: BLE001 -- the contract: never raise
         return UnknownError(
-            f"<unmappable {_type_name(exc)}>",
+            f"<unmappable {type_name(exc)}>",
             cause=exc,
-            context={"exception_type": _type_name(exc), "mapper_error": type(failure).__qualname__},
+            context={"exception_type": type_name(exc), "mapper_error": type(failure).__qualname__},
         )

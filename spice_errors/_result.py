@@ -36,8 +36,8 @@ from typing import (
 
 from attrs.exceptions import FrozenInstanceError
 
-from spice_errors.errors import AnySpiceError, SpiceError, UnknownError
-from spice_errors.mapping import from_exception
+from spice_errors._errors import AnySpiceError, SpiceError
+from spice_errors._from_exception import from_exception
 
 if TYPE_CHECKING:
     from returns.result import Result
@@ -48,25 +48,10 @@ __all__ = [
     "Failure",
     "SpiceResult",
     "Success",
-    "as_result",
-    "as_results",
-    "as_results_async",
-    "catch_spice_error",
-    "catch_spice_error_async",
-    "catching",
-    "catching_async",
-    "collect",
     "failure",
-    "filter_successes",
-    "filter_successes_async",
-    "from_returns",
     "is_failure",
     "is_success",
-    "partition",
     "success",
-    "traverse",
-    "unwrap_successes",
-    "unwrap_successes_async",
 ]
 
 T_co = TypeVar("T_co", covariant=True)
@@ -254,13 +239,13 @@ class Success(Generic[T_co]):
 
     def to_dict(self, *, redact: bool = True) -> dict[str, object]:
         """This result as plain data; see `spice_errors.result_from_dict`."""
-        from spice_errors.serialization import result_to_dict
+        from spice_errors._serialization import result_to_dict
 
         return result_to_dict(self, redact=redact)
 
     def to_json(self, *, redact: bool = True) -> str:
         """This result as a JSON document; see `spice_errors.result_from_json`."""
-        from spice_errors.serialization import result_to_json
+        from spice_errors._serialization import result_to_json
 
         return result_to_json(self, redact=redact)
 
@@ -414,13 +399,13 @@ class Failure(Generic[E_co]):
 
     def to_dict(self, *, redact: bool = True) -> dict[str, object]:
         """This result as plain data, its error's secrets masked unless told."""
-        from spice_errors.serialization import result_to_dict
+        from spice_errors._serialization import result_to_dict
 
         return result_to_dict(self, redact=redact)
 
     def to_json(self, *, redact: bool = True) -> str:
         """This result as a JSON document; see `to_dict`."""
-        from spice_errors.serialization import result_to_json
+        from spice_errors._serialization import result_to_json
 
         return result_to_json(self, redact=redact)
 
@@ -508,285 +493,3 @@ def is_failure(result: SpiceResult[T, E], /) -> TypeIs[Failure[E]]:
     .. versionadded:: 0.1.0
     """
     return isinstance(result, Failure)
-
-
-def catching(
-    fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
-) -> SpiceResult[T, AnySpiceError]:
-    """Call ``fn`` now: its value becomes a `Success`, an exception a `Failure`.
-
-    Only `Exception` is caught: ``KeyboardInterrupt``, ``SystemExit``,
-    ``GeneratorExit`` and ``asyncio.CancelledError`` propagate.
-
-    Examples:
-        >>> catching(int, "42")
-        Success(42)
-        >>> catching(int, "forty-two").error_or_none().code
-        'VALIDATION_ERROR'
-
-    .. versionadded:: 0.1.0
-    """
-    try:
-        return Success(fn(*args, **kwargs))
-    except Exception as exc:  # noqa: BLE001 -- turning exceptions into failures is the point
-        return Failure(from_exception(exc))
-
-
-async def catching_async(
-    fn: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs
-) -> SpiceResult[T, AnySpiceError]:
-    """Await ``fn(*args, **kwargs)``: its value becomes a `Success`, an exception a `Failure`.
-
-    Cancellation (``asyncio.CancelledError``) propagates, as do ``KeyboardInterrupt``
-    and ``SystemExit``.
-
-    .. versionadded:: 0.1.0
-    """
-    try:
-        return Success(await fn(*args, **kwargs))
-    except Exception as exc:  # noqa: BLE001 -- turning exceptions into failures is the point
-        return Failure(from_exception(exc))
-
-
-catch_spice_error = catching
-"""The Kotlin framework's name for `catching`."""
-catch_spice_error_async = catching_async
-"""The Kotlin framework's name for `catching_async`."""
-
-
-@overload
-def as_result(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
-    fn: Callable[P, Coroutine[object, object, T]], /
-) -> Callable[P, Coroutine[object, object, SpiceResult[T, AnySpiceError]]]: ...
-@overload
-def as_result(fn: Callable[P, T], /) -> Callable[P, SpiceResult[T, AnySpiceError]]: ...
-def as_result(
-    fn: Callable[P, T] | Callable[P, Coroutine[object, object, T]], /
-) -> (
-    Callable[P, SpiceResult[T, AnySpiceError]]
-    | Callable[P, Coroutine[object, object, SpiceResult[T, AnySpiceError]]]
-):
-    """Make a function return a result instead of raising: a decorator.
-
-    Works on plain and ``async`` functions. Inside, ``r.get_or_raise()`` on a failure
-    ends the function with that same error, which gives early return:
-
-    Examples:
-        >>> @as_result
-        ... def total(prices: list[str]) -> float:
-        ...     return sum(catching(float, price).get_or_raise() for price in prices)
-        >>> total(["1.5", "2"])
-        Success(3.5)
-        >>> total(["1.5", "two"]).error_or_none().code
-        'VALIDATION_ERROR'
-
-    .. versionadded:: 0.1.0
-    """
-    if inspect.iscoroutinefunction(fn):
-        run = fn
-
-        @wraps(fn)
-        async def async_wrapper(*args: P.args, **kwargs: P.kwargs) -> SpiceResult[T, AnySpiceError]:
-            return await catching_async(run, *args, **kwargs)
-
-        return async_wrapper
-
-    plain = cast("Callable[P, T]", fn)
-
-    @wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> SpiceResult[T, AnySpiceError]:
-        return catching(plain, *args, **kwargs)
-
-    return wrapper
-
-
-# -- many results ------------------------------------------------------------------------
-
-
-def collect(results: Iterable[SpiceResult[T, E]], /) -> SpiceResult[list[T], E]:
-    """``Success`` of all the values, or the first failure (the rest is not consumed).
-
-    Examples:
-        >>> collect([Success(1), Success(2)])
-        Success([1, 2])
-
-    .. versionadded:: 0.1.0
-    """
-    values: list[T] = []
-    append = values.append
-    for result in results:
-        if isinstance(result, Failure):
-            return result
-        append(result.value)
-    return Success(values)
-
-
-def partition(results: Iterable[SpiceResult[T, E]], /) -> tuple[list[T], list[E]]:
-    """Split results into the values of the successes and the errors of the failures.
-
-    .. versionadded:: 0.1.0
-    """
-    values: list[T] = []
-    errors: list[E] = []
-    for result in results:
-        if isinstance(result, Success):
-            values.append(result.value)
-        else:
-            errors.append(result.error)
-    return values, errors
-
-
-@overload
-def zip(
-    r1: SpiceResult[T1, E1], r2: SpiceResult[T2, E2], /
-) -> SpiceResult[tuple[T1, T2], E1 | E2]: ...
-@overload
-def zip(
-    r1: SpiceResult[T1, E1], r2: SpiceResult[T2, E2], r3: SpiceResult[T3, E3], /
-) -> SpiceResult[tuple[T1, T2, T3], E1 | E2 | E3]: ...
-@overload
-def zip(
-    r1: SpiceResult[T1, E1],
-    r2: SpiceResult[T2, E2],
-    r3: SpiceResult[T3, E3],
-    r4: SpiceResult[T4, E4],
-    /,
-) -> SpiceResult[tuple[T1, T2, T3, T4], E1 | E2 | E3 | E4]: ...
-@overload
-def zip(*results: SpiceResult[T, E]) -> SpiceResult[tuple[T, ...], E]: ...
-def zip(*results: SpiceResult[object, SpiceError]) -> SpiceResult[tuple[object, ...], SpiceError]:
-    """``Success`` of a tuple of all the values, or the first failure.
-
-    Examples:
-        >>> zip(Success(1), Success("a"))
-        Success((1, 'a'))
-
-    .. versionadded:: 0.1.0
-    """
-    collected = collect(results)
-    if isinstance(collected, Failure):
-        return collected
-    return Success(tuple(collected.value))
-
-
-def traverse(
-    items: Iterable[A], fn: Callable[[A], SpiceResult[T, E]], /
-) -> SpiceResult[list[T], E]:
-    """Apply ``fn`` to each item: ``Success`` of all values, or the first failure.
-
-    Stops at the first failure, calling ``fn`` no further.
-
-    .. versionadded:: 0.1.0
-    """
-    return collect(fn(item) for item in items)
-
-
-# -- streams -----------------------------------------------------------------------------
-
-
-def filter_successes(results: Iterable[SpiceResult[T, E]], /) -> Iterator[T]:
-    """Yield the values of the successes, skipping failures.
-
-    .. versionadded:: 0.1.0
-    """
-    for result in results:
-        if isinstance(result, Success):
-            yield result.value
-
-
-def unwrap_successes(results: Iterable[SpiceResult[T, E]], /) -> Iterator[T]:
-    """Yield the values; raise `SpiceException` at the first failure.
-
-    .. versionadded:: 0.1.0
-    """
-    for result in results:
-        yield result.get_or_raise()
-
-
-def as_results(items: Iterable[T], /) -> Iterator[SpiceResult[T, AnySpiceError]]:
-    """Yield each item as a `Success`; an exception while iterating ends with a `Failure`.
-
-    .. versionadded:: 0.1.0
-    """
-    iterator = iter(items)
-    while True:
-        try:
-            item = next(iterator)
-        except StopIteration:
-            return
-        except Exception as exc:  # noqa: BLE001 -- the failure ends the stream, as data
-            yield Failure(from_exception(exc))
-            return
-        yield Success(item)
-
-
-async def filter_successes_async(results: AsyncIterable[SpiceResult[T, E]], /) -> AsyncIterator[T]:
-    """`filter_successes` for async iterables.
-
-    .. versionadded:: 0.1.0
-    """
-    async for result in results:
-        if isinstance(result, Success):
-            yield result.value
-
-
-async def unwrap_successes_async(results: AsyncIterable[SpiceResult[T, E]], /) -> AsyncIterator[T]:
-    """`unwrap_successes` for async iterables.
-
-    .. versionadded:: 0.1.0
-    """
-    async for result in results:
-        yield result.get_or_raise()
-
-
-async def as_results_async(
-    items: AsyncIterable[T], /
-) -> AsyncIterator[SpiceResult[T, AnySpiceError]]:
-    """`as_results` for async iterables; cancellation propagates.
-
-    .. versionadded:: 0.1.0
-    """
-    iterator = aiter(items)
-    while True:
-        try:
-            item = await anext(iterator)
-        except StopAsyncIteration:
-            return
-        except Exception as exc:  # noqa: BLE001 -- the failure ends the stream, as data
-            yield Failure(from_exception(exc))
-            return
-        yield Success(item)
-
-
-# -- returns interop ---------------------------------------------------------------------
-
-
-@overload
-def from_returns(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
-    result: Result[T, E], /
-) -> SpiceResult[T, E]: ...
-@overload
-def from_returns(result: Result[T, object], /) -> SpiceResult[T, AnySpiceError]: ...
-def from_returns(result: Result[T, object], /) -> SpiceResult[T, SpiceError]:
-    """Convert a ``returns.result.Result`` into a `SpiceResult`.
-
-    A failure holding a `SpiceError` keeps it; one holding an exception maps through
-    `from_exception`; any other failure value becomes an `UnknownError` that shows it.
-
-    .. versionadded:: 0.1.0
-    """
-    from returns.result import Success as ReturnsSuccess
-
-    if isinstance(result, ReturnsSuccess):
-        return Success(result.unwrap())
-    value = result.failure()
-    if isinstance(value, SpiceError):
-        return Failure(value)
-    if isinstance(value, BaseException):
-        return Failure(from_exception(value))
-    return Failure(
-        UnknownError(
-            f"returns failure holding {type(value).__qualname__}",
-            context={"failure_value": value},
-        )
-    )

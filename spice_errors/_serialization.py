@@ -17,21 +17,25 @@ cannot read, and nothing else.
 
 from __future__ import annotations
 
+import copyreg
 import itertools
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Final, cast
 
-from spice_errors._chains import exception_text, next_cause
-from spice_errors._fields import construct, json_safe, typed_fields
-from spice_errors._redact import redact_mapping, redact_text
-from spice_errors.errors import (
-    _ALL_TYPES,  # pyright: ignore[reportPrivateUsage]
+from spice_errors._errors import (
+    ALL_TYPES,
+    BY_CODE,
     AnySpiceError,
     SerializationError,
     SpiceError,
     SpiceException,
 )
-from spice_errors.result import Failure, SpiceResult, Success
+from spice_errors._fast_init import field_names, own_fields
+from spice_errors._fields import construct, json_safe, typed_fields
+from spice_errors._redact import redact_mapping, redact_text
+from spice_errors._result import Failure, SpiceResult, Success
+from spice_errors._text import exception_text, next_cause, type_name
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -48,8 +52,7 @@ __all__ = [
     "result_to_json",
 ]
 
-_CODES: Final[dict[str, type[SpiceError]]] = {cls.code: cls for cls in _ALL_TYPES}
-_NAMES: Final[dict[str, type[SpiceError]]] = {cls.__name__: cls for cls in _ALL_TYPES}
+_NAMES: Final[dict[str, type[SpiceError]]] = {cls.__name__: cls for cls in ALL_TYPES}
 # Cause chains longer than this are cut: the rest is summarized in one last link.
 _MAX_CAUSES: Final = 64
 _SPICE_EXCEPTION: Final = "spice_errors.SpiceException"
@@ -79,10 +82,11 @@ class SerializedException(Exception):  # noqa: N818 -- it stands for any excepti
 
 
 def _type_name(exc: BaseException) -> str:
+    """A link's type on the wire: always qualified, ``builtins.`` included."""
     if isinstance(exc, SerializedException):
         return exc.type_name
-    cls = type(exc)
-    return f"{cls.__module__}.{cls.__qualname__}"
+    name = type_name(exc)
+    return name if "." in name else f"builtins.{name}"
 
 
 def cause_to_data(cause: BaseException | None, *, redact: bool) -> dict[str, object] | None:
@@ -234,7 +238,7 @@ def _cause_from_data(data: object, *, fmt: str) -> BaseException | None:
 
 def _class_of(mapping: Mapping[object, object], *, fmt: str) -> type[SpiceError]:
     code, name = mapping.get("code"), mapping.get("type")
-    cls = (_CODES.get(code) if isinstance(code, str) else None) or (
+    cls = (BY_CODE.get(code) if isinstance(code, str) else None) or (
         _NAMES.get(name) if isinstance(name, str) else None
     )
     if cls is None:
@@ -422,3 +426,40 @@ def relink(links: CauseLinks) -> BaseException:
         else:
             exc.__context__ = below
     return links[0][0]
+
+
+def _reduce(error: SpiceError) -> tuple[object, tuple[type[SpiceError], tuple[object, ...]]]:
+    """How an error pickles: its fields, with the cause as its chain of links.
+
+    The read-only context proxy does not pickle; its dict does (`_restore` wraps it
+    again). A cause travels as its chain of links (pickle drops ``__cause__``), and a
+    link that would not survive pickling travels in its data form instead.
+    """
+    state = (
+        error.message,
+        picklable_chain(error.cause),
+        dict(error.context),
+        error.timestamp,
+        *[getattr(error, name) for name in own_fields(type(error))],
+    )
+    return _restore, (type(error), state)
+
+
+def _restore(cls: type[SpiceError], state: tuple[object, ...]) -> SpiceError:
+    """Rebuild an error from `_reduce`'s state, bypassing ``__init__``."""
+    error = object.__new__(cls)
+    for name, value in zip(field_names(cls), state, strict=True):
+        object.__setattr__(error, name, value)
+    object.__setattr__(error, "context", MappingProxyType(dict(error.context)))
+    links = cast("CauseLinks | None", state[1])
+    if links is not None:
+        object.__setattr__(error, "cause", relink(links))
+    return error
+
+
+def _register_pickling() -> None:
+    for cls in ALL_TYPES:
+        copyreg.pickle(cls, _reduce)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+_register_pickling()

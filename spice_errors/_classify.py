@@ -1,0 +1,237 @@
+"""What is worth retrying: `RetryDecision`, `RetryClassifier`, `classify`, `is_retryable`.
+
+The default rules are the Kotlin framework's: outages, timeouts and rate limits are
+worth another attempt; a request the server refused (validation, authentication, a
+4xx) is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import ClassVar, Final, Literal
+
+import attrs
+
+from spice_errors._errors import (
+    AuthenticationError,
+    ConfigurationError,
+    NetworkError,
+    RateLimitError,
+    RetryableError,
+    RoutingError,
+    SerializationError,
+    SpiceError,
+    ToolLookupError,
+    ValidationError,
+)
+from spice_errors._errors import TimeoutError as SpiceTimeoutError
+from spice_errors._text import in_range, is_int
+
+__all__ = [
+    "RetryClassifier",
+    "RetryDecision",
+    "carried_status",
+    "classify",
+    "is_retryable",
+    "proves_never_sent",
+    "requested_wait",
+]
+
+
+_RETRYABLE_4XX: Final = frozenset({408, 429})
+_NEVER_RETRIED: Final[tuple[type[SpiceError], ...]] = (
+    ValidationError,
+    AuthenticationError,
+    SerializationError,
+    ConfigurationError,
+    ToolLookupError,
+    RoutingError,
+)
+
+
+def _retryable_status(status: object) -> bool:
+    """408, 429 and 5xx are worth retrying; other statuses are the request's fault."""
+    return status in _RETRYABLE_4XX or in_range(status, 500, 599)
+
+
+def carried_status(error: SpiceError) -> int | None:
+    """The HTTP status an error *carries* (a field, else its context), if any.
+
+    Not the status a server answers with: that is `spice_errors.http.status_for`.
+    """
+    status = getattr(error, "status_code", None)
+    if status is None:
+        status = error.context.get("http_status", error.context.get("status_code"))
+    return status if is_int(status) else None
+
+
+def requested_wait(error: SpiceError) -> float | None:
+    """The wait, in seconds, that an error asks for: a rate limit's, or a hint's."""
+    if isinstance(error, RateLimitError):
+        waited = error.retry_after_ms
+    elif isinstance(error, RetryableError) and error.retry_hint is not None:
+        waited = error.retry_hint.retry_after_ms
+    else:
+        return None
+    return None if waited is None else waited / 1000
+
+
+def proves_never_sent(error: SpiceError) -> bool:
+    """Whether a failure proves the request never reached the server (``phase="connect"``).
+
+    Only such failures are retried for a call that is not idempotent: repeating
+    anything else could repeat a write the server already did.
+    """
+    return error.context.get("phase") == "connect"
+
+
+@attrs.frozen
+class RetryDecision:
+    """What a classifier says about one error.
+
+    Attributes:
+        should_retry: Whether another attempt is worth making.
+        reason: Why, in a few words, for logs.
+        suggested_delay: The wait the error asks for, in seconds (a server's
+            ``Retry-After``, a `RetryHint`), or ``None``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    should_retry: bool
+    reason: str
+    suggested_delay: float | None = None
+
+
+def _decide(error: SpiceError) -> RetryDecision:
+    """The Kotlin framework's default rules."""
+    if isinstance(error, RetryableError):
+        return _decide_retryable(error)
+    if isinstance(error, NetworkError):
+        return _decide_network(error)
+    if isinstance(error, RateLimitError):
+        return RetryDecision(
+            should_retry=True, reason="rate limited", suggested_delay=requested_wait(error)
+        )
+    if isinstance(error, SpiceTimeoutError):
+        return RetryDecision(should_retry=True, reason="timed out")
+    if isinstance(error, _NEVER_RETRIED):
+        return RetryDecision(should_retry=False, reason=f"{error.code} is never retried")
+    return _decide_by_context(error)
+
+
+def _decide_network(error: NetworkError) -> RetryDecision:
+    if error.context.get("tls") is True:
+        return RetryDecision(should_retry=False, reason="TLS failure")
+    if error.status_code is None:
+        return RetryDecision(should_retry=True, reason="network failure without a status")
+    if _retryable_status(error.status_code):
+        return RetryDecision(should_retry=True, reason=f"HTTP {error.status_code}")
+    return RetryDecision(should_retry=False, reason=f"HTTP {error.status_code}")
+
+
+def _decide_retryable(error: RetryableError) -> RetryDecision:
+    hint = error.retry_hint
+    if hint is not None and hint.skip_retry:
+        return RetryDecision(should_retry=False, reason=hint.reason or "the hint says skip")
+    status = error.status_code
+    if in_range(status, 400, 499) and status not in _RETRYABLE_4XX:
+        return RetryDecision(should_retry=False, reason=f"HTTP {status}")
+    reason = (hint.reason if hint is not None else None) or "retryable error"
+    return RetryDecision(should_retry=True, reason=reason, suggested_delay=requested_wait(error))
+
+
+def _decide_by_context(error: SpiceError) -> RetryDecision:
+    status = error.context.get("status_code")
+    if _retryable_status(status):
+        return RetryDecision(should_retry=True, reason=f"status {status}")
+    if error.context.get("retryable") is True:
+        return RetryDecision(should_retry=True, reason="marked retryable")
+    return RetryDecision(should_retry=False, reason="not marked retryable")
+
+
+def _as_codes(codes: str | Iterable[str]) -> frozenset[str]:
+    """One code or many, as a set: ``always="TIMEOUT_ERROR"`` reads naturally."""
+    if isinstance(codes, str):
+        return frozenset({codes})
+    return frozenset(codes)
+
+
+@attrs.frozen
+class RetryClassifier:
+    """Decides which errors are worth retrying.
+
+    The base rules are the Kotlin framework's (``base="default"``), or nothing
+    (``"never"``), or everything (``"always"``). On top of them, ``always`` and
+    ``never`` name error codes that are always or never retried, and ``predicate``
+    may decide any error (returning ``None`` leaves it to the other rules). A hint
+    that says skip is honoured even by ``"always"``.
+
+    Examples:
+        >>> classifier = RetryClassifier(never={"TIMEOUT_ERROR"})
+        >>> classifier.classify(SpiceError.timeout_error("slow")).should_retry
+        False
+
+    .. versionadded:: 0.1.0
+    """
+
+    DEFAULT: ClassVar[RetryClassifier]
+    NEVER_RETRY: ClassVar[RetryClassifier]
+    ALWAYS_RETRY: ClassVar[RetryClassifier]
+
+    base: Literal["default", "never", "always"] = attrs.field(
+        default="default",
+        validator=attrs.validators.in_(("default", "never", "always")),
+    )
+    always: frozenset[str] = attrs.field(default=frozenset(), converter=_as_codes)
+    never: frozenset[str] = attrs.field(default=frozenset(), converter=_as_codes)
+    predicate: Callable[[SpiceError], bool | None] | None = None
+
+    def classify(self, error: SpiceError) -> RetryDecision:
+        """Decide whether ``error`` is worth another attempt."""
+        decision = _decide(error)
+        if self.predicate is not None:
+            verdict = self.predicate(error)
+            if verdict is not None:
+                return attrs.evolve(decision, should_retry=verdict, reason="custom rule")
+        if error.code in self.never:
+            return attrs.evolve(decision, should_retry=False, reason=f"{error.code} never retried")
+        if error.code in self.always:
+            return attrs.evolve(decision, should_retry=True, reason=f"{error.code} always retried")
+        if self.base == "never":
+            return attrs.evolve(decision, should_retry=False, reason="retries disabled")
+        if self.base == "always" and not _skips(error):
+            return attrs.evolve(decision, should_retry=True, reason="always retry")
+        return decision
+
+
+def _skips(error: SpiceError) -> bool:
+    hint = getattr(error, "retry_hint", None)
+    return hint is not None and bool(hint.skip_retry)
+
+
+RetryClassifier.DEFAULT = RetryClassifier()
+RetryClassifier.NEVER_RETRY = RetryClassifier(base="never")
+RetryClassifier.ALWAYS_RETRY = RetryClassifier(base="always")
+
+
+def classify(error: SpiceError, classifier: RetryClassifier | None = None) -> RetryDecision:
+    """Decide whether ``error`` is worth retrying, under the default rules unless told.
+
+    .. versionadded:: 0.1.0
+    """
+    return (classifier or RetryClassifier.DEFAULT).classify(error)
+
+
+def is_retryable(error: SpiceError) -> bool:
+    """Tell whether the default rules would retry ``error``.
+
+    Examples:
+        >>> is_retryable(SpiceError.network_error("Service unavailable", 503))
+        True
+        >>> is_retryable(SpiceError.network_error("Not found", 404))
+        False
+
+    .. versionadded:: 0.1.0
+    """
+    return _decide(error).should_retry
