@@ -73,7 +73,15 @@ from spice_errors._recovery import (
     user_message,
 )
 from spice_errors._redact import is_secret_key, register_secret_names, secret_names
-from spice_errors._result import Failure, SpiceResult, Success, failure, is_failure, is_success, success
+from spice_errors._result import (
+    Failure,
+    SpiceResult,
+    Success,
+    failure,
+    is_failure,
+    is_success,
+    success,
+)
 from spice_errors._retry import RetryEvent, retry, retry_async, retrying
 from spice_errors._serialization import (
     SerializedException,

@@ -24,6 +24,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+E = TypeVar("E", bound=SpiceError)
 P = ParamSpec("P")
 
 

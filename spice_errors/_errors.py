@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeAlias, cast, get_args
 
 import attrs
 
@@ -193,7 +193,7 @@ if TYPE_CHECKING:
 else:
 
     def _sealed(cls: type) -> type:
-        """attrs' frozen, slotted class without the __init__, __eq__ and repr it would make.
+        """Attrs' frozen, slotted class without the __init__, __eq__ and repr it would make.
 
         Each type gets a faster __init__ and __eq__ of its own, generated on first use
         (`spice_errors._fast_init`): generating attrs' own for the 17 classes at import
@@ -642,7 +642,6 @@ class ValidationError(SpiceError):
     actual_value: object = attrs.field(default=None, kw_only=True, metadata=INPUT)
 
 
-
 @_sealed
 class NetworkError(SpiceError):
     """A request failed on the way (DNS, connect, TLS, read) or the server answered an error."""
@@ -754,7 +753,7 @@ AnySpiceError: TypeAlias = (
 )
 """The union of the 16 error types: match over it and type checkers prove you covered all."""
 
-ALL_TYPES: Final[tuple[type[AnySpiceError], ...]] = AnySpiceError.__args__  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+ALL_TYPES: Final = cast("tuple[type[AnySpiceError], ...]", get_args(AnySpiceError))
 """The 16 types, in the order of the tree (from `AnySpiceError`)."""
 BY_CODE: Final[Mapping[str, type[AnySpiceError]]] = MappingProxyType(
     {cls.code: cls for cls in ALL_TYPES}

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import TextIO
 
-from spice_errors._errors import SpiceError
-from spice_errors.http import from_response, status_for, to_problem
 from spice_errors._classify import classify
+from spice_errors._errors import SpiceError
 from spice_errors._policy import RetryPolicy
+from spice_errors.http import from_response, status_for, to_problem
 
 __all__ = ["BadInput", "explain", "parse_body", "parse_header", "parse_status"]
 

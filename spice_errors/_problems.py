@@ -40,7 +40,7 @@ _TYPED_NAMES: Final = frozenset(name for cls in ALL_TYPES for name in own_fields
 
 
 def _error_status(value: object) -> int | None:
-    return value if is_error_status(value) else None  # type: ignore[return-value]  # pyright: ignore[reportReturnType]
+    return value if is_error_status(value) else None
 
 
 _STATUS_BY_TYPE: Final[tuple[tuple[type[SpiceError], int], ...]] = (
@@ -113,7 +113,7 @@ def to_problem(error: SpiceError, *, type_base: str = "urn:spice-errors:") -> di
     return problem
 
 
-def _class_from_type(type_uri: str) -> type[SpiceError] | None:
+def _class_from_type(type_uri: str) -> type[AnySpiceError] | None:
     tail = re.split(r"[/:#]", type_uri.rstrip("/"))[-1]
     return BY_CODE.get(tail.upper())
 

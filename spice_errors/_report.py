@@ -69,4 +69,3 @@ def report(error: SpiceError) -> str:
             lines.append(f"    ... and {len(items) - _MAX_CONTEXT_KEYS} more")
     lines.extend(_cause_lines(error.cause))
     return "\n".join(lines)
-

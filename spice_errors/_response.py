@@ -300,9 +300,7 @@ def _retry_after_extension(problem: Problem | None) -> float | None:
     return seconds if math.isfinite(seconds) and 0 <= seconds <= _MAX_RETRY_AFTER else None
 
 
-def _message(
-    status: int, problem: Problem | None, method: str | None, endpoint: str | None
-) -> str:
+def _message(status: int, problem: Problem | None, method: str | None, endpoint: str | None) -> str:
     if problem is not None and (problem.detail or problem.title):
         return redact_text(problem.detail or problem.title or "")
     where = " ".join(part for part in (method, endpoint) if part)
@@ -360,7 +358,7 @@ def from_response(
 
 def int_or_none(value: object) -> int | None:
     """``value`` when it is an int (not a bool), else ``None``."""
-    return value if is_int(value) else None  # type: ignore[return-value]  # pyright: ignore[reportReturnType]
+    return value if is_int(value) else None
 
 
 def read_response(

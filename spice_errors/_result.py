@@ -8,17 +8,10 @@ holds.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import (
-    AsyncIterable,
-    AsyncIterator,
     Awaitable,
     Callable,
-    Coroutine,
-    Iterable,
-    Iterator,
 )
-from functools import wraps
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -31,7 +24,6 @@ from typing import (
     TypeAlias,
     TypeVar,
     cast,
-    overload,
 )
 
 from attrs.exceptions import FrozenInstanceError
@@ -111,7 +103,7 @@ class Success(Generic[T_co]):
     if TYPE_CHECKING:
         # Read-only for type checkers; at run time a slot guarded by __setattr__.
         @property
-        def value(self) -> T_co: ...  # noqa: D102 -- documented in the class docstring
+        def value(self) -> T_co: ...
 
     else:
         __slots__ = ("value",)
@@ -274,7 +266,7 @@ class Failure(Generic[E_co]):
     if TYPE_CHECKING:
         # Read-only for type checkers; at run time a slot guarded by __setattr__.
         @property
-        def error(self) -> E_co: ...  # noqa: D102 -- documented in the class docstring
+        def error(self) -> E_co: ...
 
     else:
         __slots__ = ("error",)

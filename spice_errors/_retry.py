@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from functools import wraps
-from typing import TYPE_CHECKING, Final, ParamSpec, TypeVar, cast, overload
+from typing import TYPE_CHECKING, ParamSpec, TypeVar, cast, overload
 
 import attrs
 
@@ -72,7 +72,7 @@ def _log(event: RetryEvent) -> None:
         parts.append(f"status={status}")
     if isinstance(endpoint, str):
         parts.append(f"endpoint={redact_url(endpoint)}")
-    logger = _LOGGER or _logger()
+    logger = _logger_cache or _logger()
     if event.wait is None:
         parts.append(f"giving up ({event.reason})")
         logger.warning(" ".join(parts))
@@ -81,12 +81,12 @@ def _log(event: RetryEvent) -> None:
         logger.info(" ".join(parts))
 
 
-_LOGGER: logging.Logger | None = None
+_logger_cache: logging.Logger | None = None
 
 
 def _logger() -> logging.Logger:
     """The ``spice_errors.retry`` logger, looked up once (``getLogger`` takes a lock)."""
-    global _LOGGER  # noqa: PLW0603 -- a one-time lazy lookup
+    global _logger_cache  # noqa: PLW0603 -- a one-time lazy lookup
     import logging
 
     logger = logging.getLogger("spice_errors.retry")
@@ -94,7 +94,7 @@ def _logger() -> logging.Logger:
         # A library never prints on its own: without the application's logging set
         # up, Python's last-resort handler would write warnings to stderr.
         logger.addHandler(logging.NullHandler())
-    _LOGGER = logger
+    _logger_cache = logger
     return logger
 
 
@@ -243,7 +243,9 @@ def _call(operation: Callable[[], SpiceResult[T, E]]) -> SpiceResult[T, E | AnyS
         return Failure(from_exception(exc))
 
 
-def _end(ending: _GiveUp, on_give_up: Callable[[RetryEvent], object] | None) -> Failure[AnySpiceError]:
+def _end(
+    ending: _GiveUp, on_give_up: Callable[[RetryEvent], object] | None
+) -> Failure[AnySpiceError]:
     if ending.event is not None and on_give_up is not None:
         on_give_up(ending.event)
     return ending.result
@@ -260,7 +262,9 @@ class _Settings:
     on_give_up: Callable[[RetryEvent], object] | None
     clock: Callable[[], float]
 
-    def attempts(self, operation: Callable[..., object], name: str | None, started: float) -> _Attempts:
+    def attempts(
+        self, operation: Callable[..., object], name: str | None, started: float
+    ) -> _Attempts:
         return _Attempts(
             self.policy,
             self.classifier,
@@ -274,6 +278,7 @@ class _Settings:
 def _retry_after_first(  # noqa: PLR0913 -- the loop's inputs, by name
     operation: Callable[[], SpiceResult[T, E]],
     first: SpiceResult[T, E | AnySpiceError],
+    *,
     started: float,
     settings: _Settings,
     sleep: Callable[[float], object],
@@ -350,7 +355,9 @@ def retry(  # noqa: PLR0913 -- every knob is keyword-only and optional
         return first
     settings = _Settings(policy, classifier, idempotent, on_retry, on_give_up, clock)
     try:
-        return _retry_after_first(operation, first, started, settings, sleep, name)
+        return _retry_after_first(
+            operation, first, started=started, settings=settings, sleep=sleep, name=name
+        )
     finally:
         del first  # see `_retry_after_first`: no failure held, no reference cycle
 
@@ -367,6 +374,7 @@ async def _call_async(
 async def _retry_after_first_async(  # noqa: PLR0913 -- the loop's inputs, by name
     operation: Callable[[], Awaitable[SpiceResult[T, E]]],
     first: SpiceResult[T, E | AnySpiceError],
+    *,
     started: float,
     settings: _Settings,
     sleep: Callable[[float], Awaitable[object]] | None,
@@ -422,7 +430,9 @@ async def retry_async(  # noqa: PLR0913 -- every knob is keyword-only and option
         return first
     settings = _Settings(policy, classifier, idempotent, on_retry, on_give_up, clock)
     try:
-        return await _retry_after_first_async(operation, first, started, settings, sleep, name)
+        return await _retry_after_first_async(
+            operation, first, started=started, settings=settings, sleep=sleep, name=name
+        )
     finally:
         del first  # see `_retry_after_first`: no failure held, no reference cycle
 
@@ -477,7 +487,12 @@ class _Retrying:
                     return first
                 try:
                     return await _retry_after_first_async(
-                        lambda: run_async(*args, **kwargs), first, started, settings, None, name
+                        lambda: run_async(*args, **kwargs),
+                        first,
+                        started=started,
+                        settings=settings,
+                        sleep=None,
+                        name=name,
                     )
                 finally:
                     del first  # no failure held, no reference cycle
@@ -497,7 +512,12 @@ class _Retrying:
                 return first
             try:
                 return _retry_after_first(
-                    lambda: run(*args, **kwargs), first, started, settings, time.sleep, name
+                    lambda: run(*args, **kwargs),
+                    first,
+                    started=started,
+                    settings=settings,
+                    sleep=time.sleep,
+                    name=name,
                 )
             finally:
                 del first  # no failure held, no reference cycle

@@ -5,6 +5,8 @@ This module imports nothing of the package, so every other module may use it.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 __all__ = [
     "exception_text",
     "in_range",
@@ -17,7 +19,7 @@ __all__ = [
 ]
 
 
-def is_int(value: object) -> bool:
+def is_int(value: object) -> TypeGuard[int]:
     """An int, and not a bool (which is an int to Python, not to users)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -29,15 +31,15 @@ def is_number(value: object) -> bool:
 
 def is_int_at_least(value: object, minimum: int) -> bool:
     """An int (not a bool) that is at least ``minimum``."""
-    return is_int(value) and value >= minimum  # type: ignore[operator]  # pyright: ignore[reportOperatorIssue]
+    return is_int(value) and value >= minimum
 
 
-def in_range(status: object, low: int, high: int) -> bool:
+def in_range(status: object, low: int, high: int) -> TypeGuard[int]:
     """An int (not a bool) from ``low`` to ``high``, both included: ``in_range(s, 500, 599)``."""
-    return is_int(status) and low <= status <= high  # type: ignore[operator]  # pyright: ignore[reportOperatorIssue]
+    return is_int(status) and low <= status <= high
 
 
-def is_error_status(status: object) -> bool:
+def is_error_status(status: object) -> TypeGuard[int]:
     """An HTTP status a server answers a failed request with: 4xx or 5xx."""
     return in_range(status, 400, 599)
 

@@ -9,8 +9,8 @@ import attrs
 from hypothesis import strategies as st
 
 import spice_errors as se
-from spice_errors._redact import secret_names
 from spice_errors._errors import ALL_TYPES as _ALL_TYPES
+from spice_errors._redact import secret_names
 
 text = st.text(max_size=20)
 optional_text = st.none() | text

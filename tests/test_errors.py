@@ -6,9 +6,7 @@ import copy
 import pickle
 import time
 import traceback
-from collections.abc import Iterator
 from datetime import timedelta
-from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -165,7 +163,8 @@ def test_equality_ignores_cause_and_timestamp() -> None:
     assert one == two
     assert one != se.NetworkError("down", status_code=502)
     assert one != se.NetworkError("up", status_code=503)
-    assert one != se.RetryableError("down", status_code=503)
+    other_type: SpiceError = se.RetryableError("down", status_code=503)
+    assert one != other_type
     assert one != one.with_context(extra=True)
 
 

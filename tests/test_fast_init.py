@@ -41,7 +41,7 @@ def pristine() -> Iterator[None]:
     }
     base_init = SpiceError.__dict__["__init__"]
     on_base = {cls: SpiceError.__dict__[cls.__name__] for cls in ALL_TYPES}
-    tables = [
+    tables: list[tuple[dict[Any, Any], dict[Any, Any]]] = [
         (table, dict(table))
         for table in (
             _fast_init._FIELD_NAMES,
@@ -62,10 +62,10 @@ def pristine() -> Iterator[None]:
         setattr(SpiceError, "__init__", base_init)  # noqa: B010 -- mypy forbids assigning to a method
         for table, content in tables:
             table.clear()
-            table.update(content)  # type: ignore[attr-defined]
+            table.update(content)
 
 
-def _given_fields(cls: type[SpiceError]) -> dict[str, object]:
+def _given_fields(cls: type[SpiceError]) -> dict[str, Any]:
     """A distinct value for each of ``cls``'s own fields; lists for the tuple fields."""
     return {
         name: [f"{name}-1", f"{name}-2"] if name in _TUPLE_FIELDS else f"{name}-value"
@@ -127,11 +127,11 @@ class TestFirstUseCompiles:
         assert 1 == error.context["a"]
         for name, value in given.items():
             if name in _TUPLE_FIELDS:
-                assert tuple(value) == getattr(error, name)  # type: ignore[arg-type]
+                assert tuple(value) == getattr(error, name)
                 assert tuple is type(getattr(error, name))
             else:
                 assert value == getattr(error, name)
-        by_keyword = cls(message="kw", **given)  # type: ignore[arg-type]
+        by_keyword = cls(message="kw", **given)
         assert "kw" == by_keyword.message
 
     def test_defaults(self, cls: type[SpiceError]) -> None:
@@ -173,7 +173,7 @@ class TestFirstUseCompiles:
 
     def test_eq_of_an_unpickled_error_compiles_first(self, cls: type[SpiceError]) -> None:
         """An error rebuilt without __init__ (unpickled) compares equal before any build."""
-        state = ("boom", None, {}, 5, *[None for _ in OWN_FIELDS[cls.__name__]])
+        state: tuple[object, ...] = ("boom", None, {}, 5, *[None for _ in OWN_FIELDS[cls.__name__]])
         restored = _restore(cls, state)
         assert cls.__dict__["__eq__"] is _fast_init._first_eq
         assert restored == _restore(cls, state)

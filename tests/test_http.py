@@ -9,13 +9,12 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import spice_errors as se
-from spice_errors import SpiceError, _response, http
+from spice_errors import SpiceError, _response
 from spice_errors._errors import shown_fields
 from spice_errors._redact import redact_text
 from spice_errors.http import (

@@ -17,8 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import spice_errors as se
-from spice_errors import Failure, SpiceError, SpiceResult, Success
-from spice_errors import _catching, _collect, _result
+from spice_errors import Failure, SpiceError, SpiceResult, Success, _catching, _collect, _result
 from tests import strategies
 
 NETWORK = se.NetworkError("Upstream failed", status_code=503)

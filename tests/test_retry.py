@@ -667,17 +667,17 @@ class TestTestingMode:
 
     def test_process_wide_and_restored(self) -> None:
         """Called without with, it stays on; a with block restores what was before."""
-        from spice_errors._testing import STATE as _testing
+        from spice_errors._testing import STATE
 
         switch = se.retry_testing(attempts=2)
         try:
-            assert (True, 2) == (_testing.enabled, _testing.attempts)
+            assert (True, 2) == (STATE.enabled, STATE.attempts)
             with se.retry_testing(enabled=False):
-                assert (False, None) == (_testing.enabled, _testing.attempts)
-            assert (True, 2) == (_testing.enabled, _testing.attempts)
+                assert (False, None) == (STATE.enabled, STATE.attempts)
+            assert (True, 2) == (STATE.enabled, STATE.attempts)
         finally:
             switch.__exit__(None, None, None)
-        assert (False, None) == (_testing.enabled, _testing.attempts)
+        assert (False, None) == (STATE.enabled, STATE.attempts)
 
     @pytest.mark.parametrize("attempts", [0, -1, True])
     def test_bad_attempts(self, attempts: int) -> None:
@@ -827,6 +827,45 @@ class TestDecorator:
 
         assert network(503) == post()
         assert 1 == script.calls
+
+
+    def test_a_first_call_that_raises_is_retried(self) -> None:
+        """The decorator's own first call maps an exception and retries, like `retry`."""
+        calls: list[int] = []
+
+        @se.retrying(RetryPolicy(max_attempts=3, initial_delay=0, jitter=0), on_retry=None)
+        def flaky(n: int) -> SpiceResult[int]:
+            calls.append(n)
+            if len(calls) < 3:
+                raise ConnectionResetError("reset by peer")
+            return Success(n * 2)
+
+        assert Success(42) == flaky(21)
+        assert [21, 21, 21] == calls
+
+    async def test_an_async_first_call_that_raises_is_retried(self) -> None:
+        """The same for an async function: its exception is a failure worth retrying."""
+        calls: list[int] = []
+
+        @se.retrying(RetryPolicy(max_attempts=2, initial_delay=0, jitter=0), on_retry=None)
+        async def flaky() -> SpiceResult[str]:
+            calls.append(1)
+            if len(calls) == 1:
+                raise TimeoutError("slow")
+            return Success("ok")
+
+        assert Success("ok") == await flaky()
+        assert 2 == len(calls)
+
+    def test_the_first_call_is_made_directly(self) -> None:
+        """A success on the first call returns that very result, without entering the loop."""
+        done = Success("ok")
+
+        @se.retrying()
+        def fetch() -> SpiceResult[str]:
+            return done
+
+        assert fetch() is done
 
 
 def test_retry_hint_reason_in_events() -> None:
@@ -1080,12 +1119,12 @@ class TestLoopEdges:
         logger = logging.getLogger("spice_errors.retry")
         saved = logger.handlers[:]
         logger.handlers.clear()
-        cached = _retry._LOGGER
-        _retry._LOGGER = None
+        cached = _retry._logger_cache
+        _retry._logger_cache = None
         try:
             run(Script([network(503)]), RetryPolicy(initial_delay=0), on_retry=_retry._log)
             assert [logging.NullHandler] == [type(handler) for handler in logger.handlers]
-            assert logger is _retry._LOGGER
+            assert logger is _retry._logger_cache
         finally:
             logger.handlers[:] = saved
-            _retry._LOGGER = cached
+            _retry._logger_cache = cached

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 import spice_errors as se
 from spice_errors import Failure, SerializedException, SpiceError, SpiceResult, Success
-from spice_errors._text import next_cause
 from spice_errors._serialization import error_to_dict, picklable_chain
+from spice_errors._text import next_cause
 from tests import strategies
 
 CAUSE_TYPES = [ValueError, KeyError, RuntimeError, OSError, ConnectionResetError]

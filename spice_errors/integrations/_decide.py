@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from spice_errors._classify import RetryClassifier, RetryDecision, proves_never_sent
 from spice_errors._errors import SpiceError
 from spice_errors._from_exception import from_exception
-from spice_errors._classify import RetryClassifier, RetryDecision, proves_never_sent
 
 __all__ = ["decide"]
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import logging
 
+from spice_errors._errors import SpiceError
 from spice_errors._fields import typed_fields
 from spice_errors._redact import redact_mapping, redact_text
-from spice_errors._errors import SpiceError
 
 __all__ = ["error_fields", "log_error"]
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from spice_errors.integrations._decide import decide
 from spice_errors._classify import RetryClassifier
+from spice_errors.integrations._decide import decide
 
 __all__ = ["retry_on"]
 

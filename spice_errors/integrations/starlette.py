@@ -22,8 +22,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from spice_errors._errors import SpiceError, SpiceException
-from spice_errors.http import PROBLEM_JSON_MEDIA_TYPE, status_for, to_problem
 from spice_errors._from_exception import from_exception
+from spice_errors.http import PROBLEM_JSON_MEDIA_TYPE, status_for, to_problem
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable

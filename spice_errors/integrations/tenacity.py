@@ -24,10 +24,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from spice_errors._errors import SpiceError
-from spice_errors.integrations._decide import decide
-from spice_errors._result import Failure
 from spice_errors._classify import RetryClassifier
+from spice_errors._errors import SpiceError
+from spice_errors._result import Failure
+from spice_errors.integrations._decide import decide
 
 if TYPE_CHECKING:
     from tenacity import RetryCallState

@@ -123,3 +123,11 @@ def test_problem_response_headers() -> None:
     )
     assert "9" == response.headers["retry-after"]
     assert "r" == response.headers["x-request-id"]
+
+
+def test_the_former_module_name_is_an_alias() -> None:
+    """`integrations.asgi` is the old name of `integrations.starlette`: the same functions."""
+    from spice_errors.integrations import asgi, starlette
+
+    assert asgi.install_problem_handlers is starlette.install_problem_handlers
+    assert asgi.problem_response is starlette.problem_response
