@@ -89,8 +89,8 @@ def worker(name: str, libfuzzer_args: Sequence[str]) -> None:
     atheris = importlib.import_module("atheris")
     with atheris.instrument_imports(include=["spice_errors"]):
         import spice_errors
-        import spice_errors.http
         import spice_errors._serialization
+        import spice_errors.http
 
         del spice_errors
     sys.path.insert(0, str(HERE))

@@ -31,8 +31,8 @@ import attrs
 
 import spice_errors as se
 from spice_errors._errors import ALL_TYPES as _ALL_TYPES
-from spice_errors.http import from_problem, from_response, parse_retry_after, to_problem
 from spice_errors._serialization import result_to_json
+from spice_errors.http import from_problem, from_response, parse_retry_after, to_problem
 
 __all__ = [
     "TARGETS",

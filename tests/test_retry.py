@@ -828,7 +828,6 @@ class TestDecorator:
         assert network(503) == post()
         assert 1 == script.calls
 
-
     def test_a_first_call_that_raises_is_retried(self) -> None:
         """The decorator's own first call maps an exception and retries, like `retry`."""
         calls: list[int] = []
