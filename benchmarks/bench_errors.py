@@ -89,6 +89,12 @@ CASES = {
 }
 
 
+EQUALITY = {
+    "== of two equal default frozen attrs objects": "attrs_a == attrs_b",
+    "== of two equal NetworkErrors": "error_a == error_b",
+}
+
+
 def measure(statement: str, namespace: dict[str, Any], repeat: int) -> float:
     """Best time per operation, in nanoseconds."""
     timer = timeit.Timer(statement, globals=namespace)
@@ -133,6 +139,10 @@ def main() -> None:
         "DefaultFrozenAttrs": DefaultFrozenAttrs,
         "error": se.NetworkError("Upstream failed", status_code=503, endpoint="/v1/users"),
         "exc": ValueError("age must be positive"),
+        "error_a": se.NetworkError("Upstream failed", status_code=503, endpoint="/v1/users"),
+        "error_b": se.NetworkError("Upstream failed", status_code=503, endpoint="/v1/users"),
+        "attrs_a": DefaultFrozenAttrs("Upstream failed", status_code=503, endpoint="/v1/users"),
+        "attrs_b": DefaultFrozenAttrs("Upstream failed", status_code=503, endpoint="/v1/users"),
     }
     results = {name: measure(stmt, namespace, args.repeat) for name, stmt in CASES.items()}
     baseline = results["raise and catch ValueError"]
@@ -143,6 +153,13 @@ def main() -> None:
     print("|---|---:|---:|---:|")
     for name, ns in results.items():
         print(f"| {name} | {ns:.0f} | {ns / baseline:.2f} | {ns / construct:.2f} |")
+
+    equality = {name: measure(stmt, namespace, args.repeat) for name, stmt in EQUALITY.items()}
+    attrs_eq = equality["== of two equal default frozen attrs objects"]
+    print("\n| equality | ns/op | x attrs' own __eq__ |")
+    print("|---|---:|---:|")
+    for name, ns in equality.items():
+        print(f"| {name} | {ns:.0f} | {ns / attrs_eq:.2f} |")
 
     ours = import_time("spice_errors", args.import_runs)
     theirs = import_time("attrs", args.import_runs)

@@ -1,6 +1,6 @@
 """SpiceResult against result 0.17, returns 0.30, expression 5.x and plain try/except.
 
-Run from the repository root, after ``pip install -e ".[bench]"``:
+Run from the repository root, after ``pip install -e . --group bench``:
 
     python benchmarks/bench_result.py
 

@@ -63,7 +63,7 @@ def main() -> None:
 
     direct = best_us(operation, args.repeat)
     direct_constant = best_us(constant, args.repeat)
-    with se.retry_testing():
+    with se.set_testing(True):
         wrapped = best_us(lambda: se.retry(operation), args.repeat)
         wrapped_constant = best_us(lambda: se.retry(constant), args.repeat)
         calls = [0]

@@ -8,7 +8,7 @@ Each iteration runs every step of `STEPS`: errors built from chained exceptions 
 given context twice, failures mapped and recovered, round trips through JSON, dicts,
 problem documents and pickle, reprs and reports; then the paths on which the library
 itself catches exceptions: `catching`, `map_catching`, HTTP bodies that are not JSON,
-`retry` and `retry_async` under `retry_testing`, the circuit breaker. Everything made
+`retry` and `retry_async` under `set_testing`, the circuit breaker. Everything made
 is dropped at once.
 
 A caught exception's traceback holds the frame that caught it, and a frame that has
@@ -138,14 +138,14 @@ def catching(index: int) -> object:
 
 
 def retry_returning(index: int) -> object:
-    """`retry` under `retry_testing` over an operation that fails twice by returning."""
-    with se.retry_testing(attempts=2):
+    """`retry` under `set_testing` over an operation that fails twice by returning."""
+    with se.set_testing(True, attempts=2):
         return se.retry(lambda: _down(index), on_retry=None, on_give_up=None).error_or_none()
 
 
 def retry_raising(index: int) -> object:
-    """`retry` under `retry_testing` over an operation that raises on both attempts."""
-    with se.retry_testing():
+    """`retry` under `set_testing` over an operation that raises on both attempts."""
+    with se.set_testing(True):
         return se.retry(
             _raise_reset, _TWO_ATTEMPTS, on_retry=None, on_give_up=None, name=f"op-{index}"
         ).is_failure
@@ -178,7 +178,7 @@ async def breaker_raising_async(index: int) -> object:
 
 async def async_paths(index: int) -> object:
     """`retry_async` over an operation that raises, `catching_async`, `call_async`."""
-    with se.retry_testing(attempts=2):
+    with se.set_testing(True, attempts=2):
         retried = (
             await se.retry_async(
                 _raise_reset_async, on_retry=None, on_give_up=None, name=f"op-{index}"

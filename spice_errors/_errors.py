@@ -29,7 +29,6 @@ has to be raised.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeAlias, cast, g
 
 import attrs
 
+from spice_errors._exception import SpiceException
 from spice_errors._fast_init import (
     DURATION,
     EMPTY,
@@ -52,6 +52,8 @@ from spice_errors._fast_init import (
     own_kinds,
     prepare,
 )
+from spice_errors._hint import RetryHint
+from spice_errors._namespace import Namespace
 from spice_errors._redact import (
     MASK,
     is_secret_key,
@@ -60,10 +62,6 @@ from spice_errors._redact import (
     redact_url,
     redact_value,
 )
-from spice_errors._text import is_int_at_least, is_number
-
-if TYPE_CHECKING:
-    from datetime import timedelta
 
 __all__ = [
     "AgentError",
@@ -100,93 +98,6 @@ def _name_list(message: str, label: str, names: tuple[str, ...]) -> str:
     return f"{message}. Available {label}: {shown}{suffix}"
 
 
-def _nonnegative_ms(value: object, what: str) -> int:
-    if not is_number(value):
-        msg = f"{what} must be a number of seconds, got {type(value).__name__}"
-        raise TypeError(msg)
-    seconds = float(value)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
-    if not math.isfinite(seconds) or seconds < 0:
-        msg = f"{what} must be finite and >= 0, got {value!r}"
-        raise ValueError(msg)
-    return round(seconds * 1000)
-
-
-def _check_retry_after_ms(_hint: RetryHint, _attribute: object, value: int | None) -> None:
-    if value is not None and not is_int_at_least(value, 0):
-        msg = f"retry_after_ms must be an int >= 0 or None, got {value!r}"
-        raise ValueError(msg)
-
-
-def _check_max_attempts(_hint: RetryHint, _attribute: object, value: int | None) -> None:
-    if value is not None and not is_int_at_least(value, 1):
-        msg = f"max_attempts must be an int >= 1 or None, got {value!r}"
-        raise ValueError(msg)
-
-
-@attrs.frozen
-class RetryHint:
-    """What a failure says about retrying it: wait this long, try at most so often, or skip.
-
-    Attributes:
-        retry_after_ms: The wait the server (or the producer of the error) asked for.
-        max_attempts: An upper bound on attempts for this failure.
-        skip_retry: ``True`` when the failure must not be retried at all.
-        reason: Why, for logs and reports.
-
-    .. versionadded:: 0.1.0
-    """
-
-    retry_after_ms: int | None = attrs.field(default=None, validator=_check_retry_after_ms)
-    max_attempts: int | None = attrs.field(default=None, validator=_check_max_attempts)
-    skip_retry: bool = False
-    reason: str | None = None
-
-    @classmethod
-    def from_retry_after_seconds(cls, seconds: float, reason: str | None = None) -> RetryHint:
-        """Build a hint from a ``Retry-After`` value in seconds.
-
-        Raises:
-            ValueError: When ``seconds`` is negative, NaN or infinite.
-        """
-        return cls(retry_after_ms=_nonnegative_ms(seconds, "seconds"), reason=reason)
-
-    @classmethod
-    def from_duration(cls, duration: timedelta | float, reason: str | None = None) -> RetryHint:
-        """Build a hint from a `timedelta` or a number of seconds.
-
-        Raises:
-            TypeError: When the duration is neither a `timedelta` nor a number.
-            ValueError: When the duration is negative, NaN or infinite.
-        """
-        # Duck-typed: importing datetime here would cost every `import spice_errors`.
-        total_seconds = getattr(duration, "total_seconds", None)
-        seconds = total_seconds() if callable(total_seconds) else duration
-        return cls(retry_after_ms=_nonnegative_ms(seconds, "duration"), reason=reason)
-
-    @classmethod
-    def skip(cls, reason: str) -> RetryHint:
-        """Build a hint that forbids retrying, saying why."""
-        return cls(skip_retry=True, reason=reason)
-
-    @classmethod
-    def with_max_attempts(cls, n: int, reason: str | None = None) -> RetryHint:
-        """Build a hint that limits the number of attempts to ``n``.
-
-        Raises:
-            ValueError: When ``n`` is not an int >= 1.
-        """
-        return cls(max_attempts=n, reason=reason)
-
-    @property
-    def retry_after(self) -> timedelta | None:
-        """The requested wait as a `timedelta`, or ``None``."""
-        if self.retry_after_ms is None:
-            return None
-        from datetime import timedelta
-
-        return timedelta(milliseconds=self.retry_after_ms)
-
-
 if TYPE_CHECKING:
     # Type checkers see attrs' own decorator, with the __init__ and __eq__ it implies.
     from attrs import frozen as _sealed
@@ -204,37 +115,8 @@ else:
         )
 
 
-class _Namespace:
-    """Lets type checkers see ``SpiceError.<Name>`` as the classes defined below.
-
-    The aliases live on a plain base class so that attrs, and the checkers that model
-    attrs classes, do not take them for fields. At run time the real classes are set
-    as attributes of `SpiceError` once they exist.
-    """
-
-    __slots__ = ()
-
-    if TYPE_CHECKING:
-        AgentError: TypeAlias = "_AgentError"
-        CommError: TypeAlias = "_CommError"
-        ExecutionError: TypeAlias = "_ExecutionError"
-        ToolError: TypeAlias = "_ToolError"
-        ToolLookupError: TypeAlias = "_ToolLookupError"
-        ConfigurationError: TypeAlias = "_ConfigurationError"
-        ValidationError: TypeAlias = "_ValidationError"
-        NetworkError: TypeAlias = "_NetworkError"
-        TimeoutError: TypeAlias = "_TimeoutError"
-        AuthenticationError: TypeAlias = "_AuthenticationError"
-        RateLimitError: TypeAlias = "_RateLimitError"
-        SerializationError: TypeAlias = "_SerializationError"
-        CheckpointError: TypeAlias = "_CheckpointError"
-        RoutingError: TypeAlias = "_RoutingError"
-        RetryableError: TypeAlias = "_RetryableError"
-        UnknownError: TypeAlias = "_UnknownError"
-
-
 @_sealed
-class SpiceError(_Namespace):
+class SpiceError(Namespace):
     """Base of the sealed error hierarchy. Use one of its 16 types.
 
     Every error has a ``message`` (the one positional argument), a per-type ``code``,
@@ -760,24 +642,6 @@ BY_CODE: Final[Mapping[str, type[AnySpiceError]]] = MappingProxyType(
 )
 """Each code's type."""
 
-# Names the `_Namespace` aliases point at, for type checkers only.
-_AgentError = AgentError
-_CommError = CommError
-_ExecutionError = ExecutionError
-_ToolError = ToolError
-_ToolLookupError = ToolLookupError
-_ConfigurationError = ConfigurationError
-_ValidationError = ValidationError
-_NetworkError = NetworkError
-_TimeoutError = TimeoutError
-_AuthenticationError = AuthenticationError
-_RateLimitError = RateLimitError
-_SerializationError = SerializationError
-_CheckpointError = CheckpointError
-_RoutingError = RoutingError
-_RetryableError = RetryableError
-_UnknownError = UnknownError
-
 
 def shown_fields(error: SpiceError) -> list[tuple[str, object]]:
     """An error's own fields as they may be shown: secrets masked, URLs redacted."""
@@ -812,41 +676,3 @@ def _finish_all() -> None:
 
 
 _finish_all()
-
-
-class SpiceException(Exception):  # noqa: N818 -- the contract's name, as in the Kotlin framework
-    """An exception that carries a `SpiceError`, for code that must ``raise``.
-
-    ``str()`` is the error's message, ``__cause__`` is the error's cause, and a note
-    (PEP 678) carries the code and the redacted context, so an uncaught one prints
-    them in its traceback. It is never an `OSError`.
-
-    .. versionadded:: 0.1.0
-    """
-
-    error: AnySpiceError
-    """The error this exception carries."""
-
-    def __init__(self, error: SpiceError) -> None:
-        super().__init__(error.message)
-        # The hierarchy is sealed, so every SpiceError is one of the 16 types.
-        self.error = cast("AnySpiceError", error)
-        if error.cause is not None:
-            self.__cause__ = error.cause
-        note = f"spice_errors: {error.code}"
-        if error.context:
-            note = f"{note} context={redact_mapping(error.context)!r}"
-        self.add_note(note)
-
-    @property
-    def code(self) -> str:
-        """The carried error's code."""
-        return self.error.code
-
-    @property
-    def context(self) -> Mapping[str, Any]:
-        """The carried error's context."""
-        return self.error.context
-
-    def __reduce__(self) -> tuple[type[SpiceException], tuple[SpiceError]]:
-        return type(self), (self.error,)

@@ -12,7 +12,6 @@ so that ``import spice_errors`` compiles nothing. Their source is registered wit
 
 from __future__ import annotations
 
-import linecache
 import time
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
@@ -189,6 +188,8 @@ def _compile(cls: type[SpiceError]) -> Callable[[Any, Mapping[str, Any]], Any]:
     source = _source(cls)
     filename = f"<spice_errors generated {cls.__qualname__}>"
     # As attrs does: the source in linecache makes tracebacks through it show lines.
+    import linecache  # on first use: it costs ``import spice_errors`` about 1 ms
+
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102 -- built from field names only
     setattr(cls, "__init__", _method(namespace[f"{prefix}__init__"], cls, "__init__"))  # noqa: B010 -- mypy forbids assigning to a method

@@ -98,12 +98,17 @@ def _logger() -> logging.Logger:
     return logger
 
 
-@attrs.frozen
 class _GiveUp:
-    """How a call ends after a failure: the result to return, and the event, if any."""
+    """How a call ends after a failure: the result to return, and the event, if any.
 
-    result: Failure[AnySpiceError]
-    event: RetryEvent | None
+    A plain class: an attrs class costs about 1 ms of ``import spice_errors`` each.
+    """
+
+    __slots__ = ("event", "result")
+
+    def __init__(self, result: Failure[AnySpiceError], event: RetryEvent | None) -> None:
+        self.result = result
+        self.event = event
 
 
 def _give_up(error: SpiceError, event: RetryEvent | None) -> _GiveUp:
@@ -251,16 +256,26 @@ def _end(
     return ending.result
 
 
-@attrs.frozen
 class _Settings:
-    """What one `retry` call was told, beyond its operation."""
+    """What one `retry` call, or one `@retrying` decorator, was told beyond its operation."""
 
-    policy: RetryPolicy
-    classifier: RetryClassifier
-    idempotent: bool
-    on_retry: Callable[[RetryEvent], object] | None
-    on_give_up: Callable[[RetryEvent], object] | None
-    clock: Callable[[], float]
+    __slots__ = ("classifier", "clock", "idempotent", "on_give_up", "on_retry", "policy")
+
+    def __init__(  # noqa: PLR0913, PLR0917 -- retry's own knobs, in its order
+        self,
+        policy: RetryPolicy,
+        classifier: RetryClassifier,
+        idempotent: bool,  # noqa: FBT001 -- internal, always passed in this order
+        on_retry: Callable[[RetryEvent], object] | None,
+        on_give_up: Callable[[RetryEvent], object] | None,
+        clock: Callable[[], float],
+    ) -> None:
+        self.policy = policy
+        self.classifier = classifier
+        self.idempotent = idempotent
+        self.on_retry = on_retry
+        self.on_give_up = on_give_up
+        self.clock = clock
 
     def attempts(
         self, operation: Callable[..., object], name: str | None, started: float

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import spice_errors as se
 
 ROOT = Path(__file__).parent.parent
@@ -42,6 +44,7 @@ def test_star_import_keeps_builtins() -> None:
     namespace: dict[str, object] = {}
     exec("from spice_errors import *", namespace)  # noqa: S102 -- the test is the star import
     assert "TimeoutError" not in namespace
+    assert set(se.__all__) <= set(namespace)
     # As an object: statically the two classes are unrelated types; the test is at run time.
     spice_timeout: object = se.TimeoutError
     assert spice_timeout is not builtins.TimeoutError
@@ -67,7 +70,8 @@ def test_readme_commands_are_what_ci_runs() -> None:
         "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/python -m spice_errors demo"
     )
     test = (
-        'python3 -m venv .venv && .venv/bin/pip install -e ".[test]" && .venv/bin/python -m pytest'
+        "python3 -m venv .venv && .venv/bin/pip install -U pip"
+        " && .venv/bin/pip install -e . --group test && .venv/bin/python -m pytest"
     )
     assert [demo, test] == commands
     assert test in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
@@ -83,12 +87,72 @@ def test_readme_links_every_docs_page() -> None:
 
 
 def test_version() -> None:
-    """The package has a version string."""
+    """The version is the package metadata's, written once in pyproject.toml."""
+    from importlib.metadata import version
+
     assert re.fullmatch(r"\d+\.\d+\.\d+(\.dev\d+)?", se.__version__)
+    assert version("spice-errors") == se.__version__
 
 
-def test_star_import_gets_everything() -> None:
-    """A star import loads the lazy parts too."""
-    namespace: dict[str, object] = {}
-    exec("from spice_errors import *", namespace)  # noqa: S102 -- the test is the star import
-    assert set(se.__all__) <= set(namespace)
+def test_other_missing_attributes_raise() -> None:
+    """Only `__version__` is computed on access; any other missing name is an error."""
+    with pytest.raises(AttributeError, match="has no attribute 'retyr'"):
+        getattr(se, "retyr")  # noqa: B009 -- the point is a name checkers do not know
+
+
+def test_version_is_not_read_at_import() -> None:
+    """`import spice_errors` leaves importlib.metadata unloaded (it costs about 35 ms)."""
+    assert "importlib.metadata" not in _imported_after("import spice_errors")
+
+
+def test_modules_are_private_except_the_public_ones() -> None:
+    """Every module is `_`-prefixed but `http` and the integrations: one address per name."""
+    import pkgutil
+
+    names = {info.name for info in pkgutil.iter_modules(se.__path__)}
+    public = {name for name in names if not name.startswith("_")}
+    assert {"http", "integrations"} == public
+    integrations = {
+        info.name for info in pkgutil.iter_modules([str(ROOT / "spice_errors" / "integrations")])
+    }
+    assert {"_decide"} == {name for name in integrations if name.startswith("_")}
+
+
+def test_every_public_name_shows_its_public_address() -> None:
+    """Classes and functions at the top level and in `http` name their public module."""
+    from spice_errors import http
+
+    for module, names in ((se, [*se.__all__, "TimeoutError", "zip"]), (http, http.__all__)):
+        for name in names:
+            obj = getattr(module, name)
+            if isinstance(obj, type) or (callable(obj) and hasattr(obj, "__code__")):
+                assert module.__name__ == obj.__module__, name
+
+
+_TREE_LINE = re.compile(r"[├└]── (\w+)\s+([A-Z_]+)(?:\s+(.*))?$")
+
+
+def _tree(text: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each drawn type: its code and, where the drawing lists them, its own fields."""
+    drawn: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for line in text.splitlines():
+        found = _TREE_LINE.search(line)
+        if found:
+            name, code, fields = found.groups()
+            listed = (fields or "").replace("(required)", "").replace("(none)", "")
+            drawn[name] = (code, tuple(part.strip() for part in listed.split(",") if part.strip()))
+    return drawn
+
+
+def test_the_drawn_error_trees_match_the_types() -> None:
+    """The tree in the errors module and in the docs names every type, its code and fields."""
+    from spice_errors import _errors, _fast_init
+
+    real = {cls.__name__: (cls.code, _fast_init.own_fields(cls)) for cls in _errors.ALL_TYPES}
+    in_docs = _tree((ROOT / "docs" / "explanation" / "error-tree.md").read_text(encoding="utf-8"))
+    assert real == in_docs
+    in_module = _tree(_errors.__doc__ or "")
+    assert {name: code for name, (code, _) in real.items()} == {
+        name: code for name, (code, _) in in_module.items()
+    }
+    assert list(real) == list(in_module) == list(in_docs)

@@ -7,14 +7,15 @@ import functools
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
-from typing import Any, Never
+from collections.abc import Awaitable, Callable
+from typing import Any, Never, cast
 
 import attrs
 import pytest
 
 import spice_errors as se
 from spice_errors import CircuitBreaker, CircuitState, Failure, SpiceError, SpiceResult, Success
+from tests.helpers import FakeTime, cancel_once_started, hang
 
 SERVER = se.NetworkError("Bad gateway", status_code=502)
 NOT_FOUND = se.NetworkError("Not found", status_code=404)
@@ -289,16 +290,6 @@ class TestUserMessage:
         assert se.UserMessage("unknown", "Bad gateway") == se.user_message(SERVER, self.MESSAGES)
 
 
-@attrs.define
-class Clock:
-    """A clock the test moves by hand."""
-
-    now: float = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def failing() -> SpiceResult[str]:
     return Failure(SERVER)
 
@@ -312,7 +303,7 @@ class TestCircuitBreaker:
 
     def test_opens_at_the_threshold_of_consecutive_failures(self) -> None:
         """Closed counts consecutive failures; at the threshold it opens."""
-        breaker = CircuitBreaker(failure_threshold=3, reset_timeout=10, clock=Clock())
+        breaker = CircuitBreaker(failure_threshold=3, reset_timeout=10, clock=FakeTime(now=0.0))
         for _ in range(2):
             assert Failure(SERVER) == breaker.call(failing)
         assert "closed" == state_of(breaker)
@@ -322,7 +313,7 @@ class TestCircuitBreaker:
 
     def test_a_success_resets_the_count(self) -> None:
         """Failures must be consecutive."""
-        breaker = CircuitBreaker(failure_threshold=2, clock=Clock())
+        breaker = CircuitBreaker(failure_threshold=2, clock=FakeTime(now=0.0))
         for _ in range(5):
             breaker.call(failing)
             breaker.call(succeeding)
@@ -331,7 +322,7 @@ class TestCircuitBreaker:
 
     def test_open_fails_at_once_with_the_time_left(self) -> None:
         """Open: no call, a RetryableError hinting the time until half-open."""
-        clock = Clock()
+        clock = FakeTime(now=0.0)
         breaker = CircuitBreaker(failure_threshold=1, reset_timeout=30, clock=clock)
         breaker.call(failing)
         clock.now = 12
@@ -352,7 +343,7 @@ class TestCircuitBreaker:
 
     def test_half_open_trial_success_closes(self) -> None:
         """After the timeout one trial runs; its success closes the breaker."""
-        clock = Clock()
+        clock = FakeTime(now=0.0)
         breaker = CircuitBreaker(failure_threshold=1, reset_timeout=30, clock=clock)
         breaker.call(failing)
         clock.now = 30
@@ -362,7 +353,7 @@ class TestCircuitBreaker:
 
     def test_half_open_trial_failure_reopens(self) -> None:
         """The trial's failure opens the breaker for another full timeout."""
-        clock = Clock()
+        clock = FakeTime(now=0.0)
         breaker = CircuitBreaker(failure_threshold=1, reset_timeout=30, clock=clock)
         breaker.call(failing)
         clock.now = 31
@@ -375,7 +366,7 @@ class TestCircuitBreaker:
 
     def test_callers_during_the_trial_fail_at_once(self) -> None:
         """While the trial runs, others fail at once with circuit="half_open"."""
-        clock = Clock()
+        clock = FakeTime(now=0.0)
         breaker = CircuitBreaker(failure_threshold=1, reset_timeout=5, clock=clock)
         breaker.call(failing)
         clock.now = 5
@@ -394,7 +385,7 @@ class TestCircuitBreaker:
 
     def test_exceptions_count_as_failures(self) -> None:
         """An exception is mapped to a failure and counted."""
-        breaker = CircuitBreaker(failure_threshold=1, clock=Clock())
+        breaker = CircuitBreaker(failure_threshold=1, clock=FakeTime(now=0.0))
 
         def raises() -> SpiceResult[str]:
             raise ConnectionResetError("reset")
@@ -406,7 +397,7 @@ class TestCircuitBreaker:
 
     def test_interrupted_trial_frees_the_slot(self) -> None:
         """A trial ended by an interrupt lets the next caller be the trial."""
-        clock = Clock()
+        clock = FakeTime(now=0.0)
         breaker = CircuitBreaker(failure_threshold=1, reset_timeout=1, clock=clock)
         breaker.call(failing)
         clock.now = 1
@@ -422,7 +413,7 @@ class TestCircuitBreaker:
 
     def test_interrupt_while_closed_counts_nothing(self) -> None:
         """An interrupt outside a trial changes nothing."""
-        breaker = CircuitBreaker(failure_threshold=1, clock=Clock())
+        breaker = CircuitBreaker(failure_threshold=1, clock=FakeTime(now=0.0))
 
         def interrupted() -> SpiceResult[str]:
             raise SystemExit
@@ -434,7 +425,7 @@ class TestCircuitBreaker:
 
     def test_stale_outcomes_change_nothing(self) -> None:
         """A call let in before the breaker opened cannot close or reopen it."""
-        clock = Clock()
+        clock = FakeTime(now=0.0)
         breaker = CircuitBreaker(failure_threshold=1, reset_timeout=10, clock=clock)
         results: list[SpiceResult[str]] = []
 
@@ -447,7 +438,7 @@ class TestCircuitBreaker:
 
     def test_state_changes_are_announced_in_order(self) -> None:
         """on_state_change hears every change, and may read the state."""
-        clock = Clock()
+        clock = FakeTime(now=0.0)
         changes: list[tuple[str, str, str]] = []
         breaker: CircuitBreaker
 
@@ -493,7 +484,7 @@ class TestCircuitBreaker:
 
     async def test_call_async(self) -> None:
         """call_async runs the same machine for awaitable operations."""
-        clock = Clock()
+        clock = FakeTime(now=0.0)
         breaker = CircuitBreaker(failure_threshold=1, reset_timeout=1, clock=clock)
 
         async def fail() -> SpiceResult[str]:
@@ -512,22 +503,15 @@ class TestCircuitBreaker:
 
     async def test_cancelled_async_trial_frees_the_slot(self) -> None:
         """Cancelling the async trial lets the next caller try."""
-        clock = Clock()
+        clock = FakeTime(now=0.0)
         breaker = CircuitBreaker(failure_threshold=1, reset_timeout=1, clock=clock)
         await breaker.call_async(lambda: asyncio.sleep(0, Failure(SERVER)))
         clock.now = 1
-        started = asyncio.Event()
 
-        async def hangs() -> SpiceResult[str]:
-            started.set()
-            await asyncio.Event().wait()
-            raise AssertionError("unreachable")  # pragma: no cover
+        def trial(started: asyncio.Event) -> Callable[[], Awaitable[SpiceResult[str]]]:
+            return lambda: cast("Awaitable[SpiceResult[str]]", hang(started))
 
-        task = asyncio.ensure_future(breaker.call_async(hangs))
-        await started.wait()
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
+        await cancel_once_started(lambda started: breaker.call_async(trial(started)))
         assert Success("ok") == await breaker.call_async(lambda: asyncio.sleep(0, Success("ok")))
 
 
@@ -604,7 +588,7 @@ class TestUnderLoad:
 
     def test_exactly_one_trial_among_threads(self) -> None:
         """8 threads arriving together at a half-open breaker: one trial, seven refusals."""
-        clock = Clock()
+        clock = FakeTime(now=0.0)
         breaker = CircuitBreaker(failure_threshold=1, reset_timeout=1, clock=clock)
         breaker.call(failing)
         clock.now = 1
@@ -645,7 +629,7 @@ class TestUnderLoad:
 
     async def test_a_thousand_tasks(self) -> None:
         """1 000 concurrent tasks: the half-open breaker lets exactly one through."""
-        clock = Clock()
+        clock = FakeTime(now=0.0)
         changes: list[tuple[str, str]] = []
         breaker = CircuitBreaker(
             failure_threshold=1,
@@ -686,7 +670,7 @@ class TestUnderLoad:
     async def test_tasks_under_load(self) -> None:
         """1 000 tasks calling repeatedly: every call ends, every change is allowed."""
         changes: list[tuple[str, str]] = []
-        clock = Clock()
+        clock = FakeTime(now=0.0)
         breaker = CircuitBreaker(
             failure_threshold=2,
             reset_timeout=3,

@@ -8,7 +8,7 @@ import inspect
 import pickle
 import sys
 import typing
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import spice_errors as se
 from spice_errors import Failure, SpiceError, SpiceResult, Success, _catching, _collect, _result
 from tests import strategies
+from tests.helpers import cancel_once_started, hang
 
 NETWORK = se.NetworkError("Upstream failed", status_code=503)
 
@@ -611,23 +612,8 @@ class TestExhaustedStreams:
 class TestCancellation:
     """asyncio.CancelledError passes through everything, never becoming a failure."""
 
-    @staticmethod
-    async def cancel_while_waiting(make: Callable[[asyncio.Event], Awaitable[object]]) -> None:
-        """Start ``make(started)``, cancel it once it waits, and expect the cancellation."""
-        started = asyncio.Event()
-        task = asyncio.ensure_future(make(started))
-        await started.wait()
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
-        assert task.cancelled()
-
-    @staticmethod
-    async def wait_forever(started: asyncio.Event) -> int:
-        """Signal, then wait for something that never happens."""
-        started.set()
-        await asyncio.Event().wait()
-        raise AssertionError("unreachable")  # pragma: no cover
+    cancel_while_waiting = staticmethod(cancel_once_started)
+    wait_forever = staticmethod(hang)
 
     async def test_catching_async(self) -> None:
         """Cancelling a task inside catching_async cancels it."""

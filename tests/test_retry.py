@@ -6,8 +6,9 @@ import asyncio
 import logging
 import math
 import time
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pytest
@@ -17,25 +18,7 @@ from hypothesis import strategies as st
 import spice_errors as se
 from spice_errors import Failure, RetryClassifier, RetryPolicy, SpiceError, SpiceResult, Success
 from spice_errors._classify import carried_status as status_of
-
-
-@attrs.define
-class FakeTime:
-    """A clock that moves only when the code under test sleeps."""
-
-    now: float = 1000.0
-    sleeps: list[float] = attrs.field(factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    async def sleep_async(self, seconds: float) -> None:
-        self.sleep(seconds)
-        await asyncio.sleep(0)
+from tests.helpers import FakeTime, cancel_once_started, hang
 
 
 @attrs.define
@@ -773,18 +756,11 @@ class TestAsync:
 
     async def test_cancellation_during_an_attempt(self) -> None:
         """Cancelling a retry while its operation runs cancels it."""
-        started = asyncio.Event()
 
-        async def hangs() -> SpiceResult[str]:
-            started.set()
-            await asyncio.Event().wait()
-            raise AssertionError("unreachable")  # pragma: no cover
+        def operation(started: asyncio.Event) -> Callable[[], Awaitable[SpiceResult[str]]]:
+            return lambda: cast("Awaitable[SpiceResult[str]]", hang(started))
 
-        task = asyncio.ensure_future(se.retry_async(hangs))
-        await started.wait()
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
+        await cancel_once_started(lambda started: se.retry_async(operation(started)))
 
 
 class TestDecorator:
