@@ -12,11 +12,35 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import timeit
 from collections.abc import Callable
 
 import spice_errors as se
+
+
+def hand_loop(operation: Callable[[], se.SpiceResult[int]]) -> se.SpiceResult[int]:
+    """What a user writes without the library: three attempts, no waits."""
+    result = operation()
+    for _ in range(2):
+        if isinstance(result, se.Success):
+            return result
+        result = operation()
+    return result
+
+
+def log_as_in_0_1(event: se.RetryEvent) -> None:
+    """The default hook as it was in 0.1: the same line, the logger looked up every time."""
+    parts = [
+        f"{event.operation}: attempt {event.attempt}/{event.max_attempts} failed",
+        f"code={event.error.code}",
+        f"retrying in {event.wait or 0:.3f}s ({event.reason})",
+    ]
+    logger = logging.getLogger("spice_errors.retry")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+    logger.info(" ".join(parts))
 
 
 def best_us(fn: Callable[[], object], repeat: int) -> float:
@@ -45,13 +69,8 @@ def problem_body(size: int = 1024) -> bytes:
     return json.dumps(problem).encode()
 
 
-def main() -> None:
-    """Print the tables that docs/explanation/performance.md shows."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7, help="timeit repeats (best is kept)")
-    args = parser.parse_args()
-    print(f"Python {sys.version.split()[0]}\n")
-
+def retry_tables(repeat: int) -> None:
+    """The retry loop's overhead, its decorator, and its failure path with logging."""
     # -- retry ----------------------------------------------------------------------------
     ok = se.Success(1)
 
@@ -61,11 +80,11 @@ def main() -> None:
     def constant() -> se.SpiceResult[int]:
         return ok
 
-    direct = best_us(operation, args.repeat)
-    direct_constant = best_us(constant, args.repeat)
+    direct = best_us(operation, repeat)
+    direct_constant = best_us(constant, repeat)
     with se.set_testing(True):
-        wrapped = best_us(lambda: se.retry(operation), args.repeat)
-        wrapped_constant = best_us(lambda: se.retry(constant), args.repeat)
+        wrapped = best_us(lambda: se.retry(operation), repeat)
+        wrapped_constant = best_us(lambda: se.retry(constant), repeat)
         calls = [0]
 
         def flaky() -> se.SpiceResult[int]:
@@ -74,7 +93,12 @@ def main() -> None:
                 return se.Failure(se.NetworkError("Bad gateway", status_code=502))
             return ok
 
-        one_retry = best_us(lambda: se.retry(flaky, on_retry=None), args.repeat)
+        one_retry = best_us(lambda: se.retry(flaky, on_retry=None), repeat)
+        logged = best_us(lambda: se.retry(flaky), repeat)
+        looked_up = best_us(lambda: se.retry(flaky, on_retry=log_as_in_0_1), repeat)
+        decorated = se.retrying()(operation)
+        by_hand = best_us(lambda: hand_loop(operation), repeat)
+        by_decorator = best_us(decorated, repeat)
     print("| retry (testing mode) | µs/call | x calling directly |")
     print("|---|---:|---:|")
     print(f"| an operation building `Success(1)`, called directly | {direct:.3f} | 1.00 |")
@@ -87,6 +111,26 @@ def main() -> None:
     print(
         f"| `retry(flaky)`, one failure then success | {one_retry:.3f} | {one_retry / direct:.2f} |"
     )
+    print("\n| retry's ways in (testing mode) | µs/call | x baseline |")
+    print("|---|---:|---:|")
+    print(f"| a hand-written loop of 3 attempts, success at once | {by_hand:.3f} | 1.00 |")
+    rows = [
+        ("a `@retrying()` function, success at once", by_decorator, by_decorator / by_hand),
+        ("one failure then success, logger looked up per event (0.1)", looked_up, 1.0),
+        ("one failure then success, the default (cached) logger", logged, logged / looked_up),
+    ]
+    for label, us, ratio in rows:
+        print(f"| {label} | {us:.3f} | {ratio:.2f} |")
+
+
+def main() -> None:
+    """Print the tables that docs/explanation/performance.md shows."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7, help="timeit repeats (best is kept)")
+    args = parser.parse_args()
+    print(f"Python {sys.version.split()[0]}\n")
+
+    retry_tables(args.repeat)
 
     # -- from_response ----------------------------------------------------------------------
     body = problem_body()

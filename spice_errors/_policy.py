@@ -35,12 +35,21 @@ def _check_delay(_policy: RetryPolicy, attribute: attrs.Attribute[float], value:
         raise ValueError(msg)
 
 
-def _default_random() -> Callable[[], float]:
-    # Jitter only spreads clients out; it needs no cryptographic randomness, and only
-    # jittered policies pay for importing `random`.
-    from random import random
+_random: Callable[[], float] | None = None
 
-    return random
+
+def _default_random() -> Callable[[], float]:
+    """``random.random``, imported on first use and kept.
+
+    Jitter only spreads clients out; it needs no cryptographic randomness, and only
+    jittered policies pay for importing `random`.
+    """
+    global _random  # noqa: PLW0603 -- a one-time lazy import
+    if _random is None:
+        from random import random
+
+        _random = random
+    return _random
 
 
 def _check_policy(policy: RetryPolicy) -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import spice_errors as se
 from spice_errors._errors import ALL_TYPES as _ALL_TYPES
+from spice_errors._fast_init import Kind, own_kinds
 from spice_errors._redact import secret_names
 
 text = st.text(max_size=20)
@@ -26,38 +27,39 @@ context_values = st.recursive(
 )
 contexts = st.dictionaries(context_keys, context_values, max_size=5)
 
-_FIELD_STRATEGIES: dict[str, st.SearchStrategy[Any]] = {
-    "status_code": optional_int,
-    "retry_after_ms": st.none() | st.integers(min_value=0, max_value=2**40),
-    "timeout_ms": optional_int,
-    "available_tools": st.lists(text, max_size=15).map(tuple),
-    "available_targets": st.lists(text, max_size=15).map(tuple),
-    "tool_name": text,
-    "comm": st.none() | text | st.integers(),
-    "actual_value": st.none() | text | st.integers(),
-    "retry_hint": st.none()
-    | st.builds(
-        se.RetryHint,
-        retry_after_ms=st.none() | st.integers(min_value=0, max_value=10**9),
-        max_attempts=st.none() | st.integers(min_value=1, max_value=20),
-        skip_retry=st.booleans(),
-        reason=optional_text,
-    ),
+names = st.lists(text, max_size=15).map(tuple)
+hints = st.none() | st.builds(
+    se.RetryHint,
+    retry_after_ms=st.none() | st.integers(min_value=0, max_value=10**9),
+    max_attempts=st.none() | st.integers(min_value=1, max_value=20),
+    skip_retry=st.booleans(),
+    reason=optional_text,
+)
+# One strategy per field kind (`spice_errors._fast_init`): a new field needs no edit here.
+_BY_KIND: dict[Kind, st.SearchStrategy[Any]] = {
+    "name": optional_text,
+    "url": optional_text,
+    "status": optional_int,
+    "duration": st.none() | st.integers(min_value=0, max_value=2**40),
+    "names": names,
+    "value": st.none() | text | st.integers(),
+    "input": st.none() | text | st.integers(),
+    "hint": hints,
 }
 
 
-def _field_strategy(name: str) -> st.SearchStrategy[Any]:
-    return _FIELD_STRATEGIES.get(name, optional_text)
+def _field_strategy(cls: type[se.SpiceError], name: str, kind: Kind) -> st.SearchStrategy[Any]:
+    required = attrs.fields_dict(cls)[name].default is attrs.NOTHING
+    return text if required else _BY_KIND[kind]
 
 
 def error_of(cls: type[se.SpiceError]) -> st.SearchStrategy[se.SpiceError]:
     """Errors of one type with generated message, typed fields and context."""
-    own = [field.name for field in attrs.fields(cls)][4:]
     return st.builds(
         cls,
         message=text,
         context=contexts,
-        **{name: _field_strategy(name) for name in own},
+        **{name: _field_strategy(cls, name, kind) for name, kind in own_kinds(cls)},
     )
 
 

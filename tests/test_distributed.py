@@ -40,7 +40,7 @@ def restore_picklers() -> None:
 
 
 pytest.importorskip(
-    "distributed", reason="dask.distributed is not installed (the test extra has it)"
+    "distributed", reason="dask.distributed is not installed (the test dependency group has it)"
 )
 
 from distributed import Client, Future, LocalCluster  # noqa: E402 -- only once it is known to import

@@ -81,7 +81,9 @@ def _browser() -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The docs built with `mkdocs build --strict`, served on 127.0.0.1."""
-    pytest.importorskip("mkdocs", reason="mkdocs is not installed (the test extra has it)")
+    pytest.importorskip(
+        "mkdocs", reason="mkdocs is not installed (the test dependency group has it)"
+    )
     built = tmp_path_factory.mktemp("site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run(

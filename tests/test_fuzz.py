@@ -317,7 +317,10 @@ def test_result_from_json_on_mutated_results(document: dict[str, Any]) -> None:
 
 @pytest.mark.skipif(
     importlib.util.find_spec("atheris") is None,
-    reason="atheris is not installed: it is the fuzz extra, with wheels for Linux and macOS only",
+    reason=(
+        "atheris is not installed: it is in the fuzz dependency group, "
+        "with wheels for Linux and macOS only"
+    ),
 )
 def test_a_bounded_atheris_run() -> None:
     """benchmarks/fuzz.py runs every target 5,000 times under atheris and finds nothing."""

@@ -832,6 +832,16 @@ class TestDecorator:
         assert Success("ok") == await flaky()
         assert 2 == len(calls)
 
+    async def test_an_async_first_success_is_returned_as_it_is(self) -> None:
+        """An async function's success at once is that very result, with no loop."""
+        done = Success("ok")
+
+        @se.retrying()
+        async def fetch() -> SpiceResult[str]:
+            return done
+
+        assert await fetch() is done
+
     def test_the_first_call_is_made_directly(self) -> None:
         """A success on the first call returns that very result, without entering the loop."""
         done = Success("ok")
