@@ -9,6 +9,7 @@ from typing import TextIO
 from spice_errors._classify import classify
 from spice_errors._errors import SpiceError
 from spice_errors._policy import RetryPolicy
+from spice_errors._text import in_range
 from spice_errors.http import from_response, status_for, to_problem
 
 __all__ = ["BadInput", "explain", "parse_body", "parse_header", "parse_status"]
@@ -20,7 +21,7 @@ class BadInput(Exception):  # noqa: N818 -- a usage problem, reported in one lin
 
 def parse_status(text: str) -> int:
     """An HTTP status from 100 to 599."""
-    if not text.isdecimal() or not 100 <= int(text) <= 599:  # noqa: PLR2004 -- HTTP's range
+    if not text.isdecimal() or not in_range(int(text), 100, 599):
         msg = f"STATUS must be an HTTP status from 100 to 599, got {text!r}"
         raise BadInput(msg)
     return int(text)

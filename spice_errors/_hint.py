@@ -19,7 +19,7 @@ def _nonnegative_ms(value: object, what: str) -> int:
     if not is_number(value):
         msg = f"{what} must be a number of seconds, got {type(value).__name__}"
         raise TypeError(msg)
-    seconds = float(value)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    seconds = float(value)
     if not math.isfinite(seconds) or seconds < 0:
         msg = f"{what} must be finite and >= 0, got {value!r}"
         raise ValueError(msg)

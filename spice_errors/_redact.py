@@ -1,6 +1,6 @@
 """What counts as a secret, and how secrets are masked.
 
-This module imports nothing else of the package, so every other module can use it.
+This module imports only the shared rules (`_text`), so every other module can use it.
 Masking works on copies: the objects a user built are never changed.
 """
 
@@ -10,6 +10,8 @@ import re
 import threading
 from collections.abc import Mapping
 from typing import Any, Final, cast
+
+from spice_errors._text import LazyPattern
 
 __all__ = [
     "MASK",
@@ -176,12 +178,12 @@ def redact_url(url: str) -> str:
 
 # The scheme is bounded so that a long run of letters with no "://" after it costs linear
 # time, not quadratic: no real scheme is longer than 32 characters.
-_URL_IN_TEXT: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{0,31}://[^\s'\"<>]+")
+_URL_IN_TEXT: Final = LazyPattern(r"[A-Za-z][A-Za-z0-9+.\-]{0,31}://[^\s'\"<>]+")
 
 
 # A query parameter inside free text, such as "url: /v1/items?token=abc" in a client's
 # message, where no scheme marks the URL.
-_QUERY_IN_TEXT: Final = re.compile(r"(^|[?&#\s;,(])([^=&\s?#'\"<>;,()]+)=([^&\s#'\"<>),;]*)")
+_QUERY_IN_TEXT: Final = LazyPattern(r"(^|[?&#\s;,(])([^=&\s?#'\"<>;,()]+)=([^&\s#'\"<>),;]*)")
 
 
 def _mask_query_match(match: re.Match[str]) -> str:
@@ -198,9 +200,9 @@ def redact_text(text: str) -> str:
     .. versionadded:: 0.1.0
     """
     if "://" in text:
-        text = _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), text)
+        text = _URL_IN_TEXT.get().sub(lambda match: redact_url(match.group(0)), text)
     if "=" in text:
-        text = _QUERY_IN_TEXT.sub(_mask_query_match, text)
+        text = _QUERY_IN_TEXT.get().sub(_mask_query_match, text)
     return text
 
 

@@ -23,7 +23,7 @@ from spice_errors._errors import (
     ValidationError,
 )
 from spice_errors._redact import redact_text, redact_url, shown_int
-from spice_errors._text import in_range, is_int
+from spice_errors._text import LazyPattern, in_range, is_int, is_number
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -101,10 +101,14 @@ _CLOCK: Final = r"(\d{2}):(\d{2}):(\d{2})"
 # RFC 9110 section 5.6.7: IMF-fixdate, then the obsolete RFC 850 and asctime forms.
 # ASCII only: HTTP digits are 0-9, not any Unicode digit, and "k" is not the Kelvin sign.
 _NOCASE: Final = re.IGNORECASE | re.ASCII
-_IMF_FIXDATE: Final = re.compile(rf"{_DAY}, (\d{{2}}) ([a-z]{{3}}) (\d{{4}}) {_CLOCK} gmt", _NOCASE)
-_RFC850: Final = re.compile(rf"{_LONG_DAY}, (\d{{2}})-([a-z]{{3}})-(\d{{2}}) {_CLOCK} gmt", _NOCASE)
-_ASCTIME: Final = re.compile(rf"{_DAY} ([a-z]{{3}}) (\d{{1,2}}) {_CLOCK} (\d{{4}})", _NOCASE)
-_DELTA: Final = re.compile(r"\d+(?:\.\d+)?", re.ASCII)
+_IMF_FIXDATE: Final = LazyPattern(
+    rf"{_DAY}, (\d{{2}}) ([a-z]{{3}}) (\d{{4}}) {_CLOCK} gmt", _NOCASE
+)
+_RFC850: Final = LazyPattern(
+    rf"{_LONG_DAY}, (\d{{2}})-([a-z]{{3}})-(\d{{2}}) {_CLOCK} gmt", _NOCASE
+)
+_ASCTIME: Final = LazyPattern(rf"{_DAY} ([a-z]{{3}}) (\d{{1,2}}) {_CLOCK} (\d{{4}})", _NOCASE)
+_DELTA: Final = LazyPattern(r"\d+(?:\.\d+)?", re.ASCII)
 
 
 def _http_date(value: str, now_year: int) -> datetime | None:
@@ -113,16 +117,16 @@ def _http_date(value: str, now_year: int) -> datetime | None:
 
     text = " ".join(value.split())
     parts: tuple[str, ...]
-    if found := _IMF_FIXDATE.fullmatch(text):
+    if found := _IMF_FIXDATE.get().fullmatch(text):
         day, month, year, hour, minute, second = found.groups()
-    elif found := _RFC850.fullmatch(text):
+    elif found := _RFC850.get().fullmatch(text):
         day, month, short_year, hour, minute, second = found.groups()
         # RFC 9110: a two-digit year more than 50 years in the future is in the past.
         year_number = now_year // 100 * 100 + int(short_year)
         if year_number > now_year + 50:
             year_number -= 100
         year = str(year_number)
-    elif found := _ASCTIME.fullmatch(text):
+    elif found := _ASCTIME.get().fullmatch(text):
         month, day, hour, minute, second, year = found.groups()
     else:
         return None
@@ -181,7 +185,7 @@ def parse_retry_after(
     if text.isdecimal() and text.isascii():
         seconds = float(text)  # the common case: whole seconds
         return seconds if seconds <= _MAX_RETRY_AFTER else None
-    if _DELTA.fullmatch(text):
+    if _DELTA.get().fullmatch(text):
         seconds = float(text)
         return seconds if seconds <= _MAX_RETRY_AFTER else None
     from datetime import UTC, datetime
@@ -291,7 +295,7 @@ def _retry_after_extension(problem: Problem | None) -> float | None:
     if problem is None:
         return None
     value = problem.extensions.get("retry_after")
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if not is_number(value):
         return None
     try:
         seconds = float(value)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Self
 
+from spice_errors._text import is_int_at_least
+
 if TYPE_CHECKING:
     from types import TracebackType
 
@@ -55,7 +57,7 @@ class TestingSetting:
     __test__ = False  # not a test case, whatever pytest thinks of the name
 
     def __init__(self, enabled: bool, attempts: int | None) -> None:  # noqa: FBT001 -- internal
-        if attempts is not None and (isinstance(attempts, bool) or attempts < 1):
+        if attempts is not None and not is_int_at_least(attempts, 1):
             msg = f"attempts must be an int >= 1 or None, got {attempts!r}"
             raise ValueError(msg)
         self.setting = (enabled, attempts)
