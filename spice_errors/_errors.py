@@ -32,7 +32,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeAlias, cast, get_args
+from typing import TYPE_CHECKING, ClassVar, Final, Self, TypeAlias, cast, final, get_args
 
 import attrs
 
@@ -53,7 +53,7 @@ from spice_errors._fast_init import (
     prepare,
 )
 from spice_errors._hint import RetryHint
-from spice_errors._namespace import Namespace
+from spice_errors._namespace import Leaf, Namespace
 from spice_errors._redact import (
     MASK,
     is_secret_key,
@@ -99,6 +99,8 @@ def _name_list(message: str, label: str, names: tuple[str, ...]) -> str:
 
 
 if TYPE_CHECKING:
+    from abc import abstractmethod
+
     # Type checkers see attrs' own decorator, with the __init__ and __eq__ it implies.
     from attrs import frozen as _sealed
 else:
@@ -132,9 +134,15 @@ class SpiceError(Namespace):
 
     code: ClassVar[str] = "SPICE_ERROR"
 
+    if TYPE_CHECKING:
+
+        @abstractmethod
+        def _one_of_the_sixteen(self) -> None:
+            """A marker only type checkers see: `SpiceError` itself cannot be built."""
+
     message: str
     cause: BaseException | None = attrs.field(default=None, kw_only=True, eq=False)
-    context: Mapping[str, Any] = attrs.field(default=EMPTY, kw_only=True)
+    context: Mapping[str, object] = attrs.field(default=EMPTY, kw_only=True)
     timestamp: int = attrs.field(
         factory=lambda: _now_ns() // 1_000_000,
         kw_only=True,
@@ -452,24 +460,27 @@ class SpiceError(Namespace):
         return from_exception(exc)
 
 
+@final
 @_sealed
-class AgentError(SpiceError):
+class AgentError(Leaf, SpiceError):
     """An agent failed to process a communication, to start, or is in a bad state."""
 
     code: ClassVar[str] = "AGENT_ERROR"
     agent_id: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
 
+@final
 @_sealed
-class CommError(SpiceError):
+class CommError(Leaf, SpiceError):
     """A communication was malformed, could not be routed or was not delivered."""
 
     code: ClassVar[str] = "COMM_ERROR"
     comm: object = attrs.field(default=None, kw_only=True, metadata=VALUE)
 
 
+@final
 @_sealed
-class ExecutionError(SpiceError):
+class ExecutionError(Leaf, SpiceError):
     """Running a graph or one of its nodes failed; also what exhausted retries return."""
 
     code: ClassVar[str] = "EXECUTION_ERROR"
@@ -477,16 +488,18 @@ class ExecutionError(SpiceError):
     node_id: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
 
+@final
 @_sealed
-class ToolError(SpiceError):
+class ToolError(Leaf, SpiceError):
     """A tool ran and failed."""
 
     code: ClassVar[str] = "TOOL_ERROR"
     tool_name: str = attrs.field(kw_only=True, metadata=NAME)
 
 
+@final
 @_sealed
-class ToolLookupError(SpiceError):
+class ToolLookupError(Leaf, SpiceError):
     """A tool was asked for by name and not found."""
 
     code: ClassVar[str] = "TOOL_LOOKUP_ERROR"
@@ -506,16 +519,18 @@ class ToolLookupError(SpiceError):
         return _name_list(self.message, "tools", self.available_tools)
 
 
+@final
 @_sealed
-class ConfigurationError(SpiceError):
+class ConfigurationError(Leaf, SpiceError):
     """Configuration is missing or invalid; also a missing optional dependency."""
 
     code: ClassVar[str] = "CONFIG_ERROR"
     field: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
 
+@final
 @_sealed
-class ValidationError(SpiceError):
+class ValidationError(Leaf, SpiceError):
     """Input did not match what was expected. An HTTP 400 or 422."""
 
     code: ClassVar[str] = "VALIDATION_ERROR"
@@ -524,8 +539,9 @@ class ValidationError(SpiceError):
     actual_value: object = attrs.field(default=None, kw_only=True, metadata=INPUT)
 
 
+@final
 @_sealed
-class NetworkError(SpiceError):
+class NetworkError(Leaf, SpiceError):
     """A request failed on the way (DNS, connect, TLS, read) or the server answered an error."""
 
     code: ClassVar[str] = "NETWORK_ERROR"
@@ -533,8 +549,9 @@ class NetworkError(SpiceError):
     endpoint: str | None = attrs.field(default=None, kw_only=True, metadata=URL)
 
 
+@final
 @_sealed
-class TimeoutError(SpiceError):  # noqa: A001 -- the contract's name; left out of `__all__` of the package
+class TimeoutError(Leaf, SpiceError):  # noqa: A001 -- the contract's name; left out of `__all__` of the package
     """An operation did not finish in time."""
 
     code: ClassVar[str] = "TIMEOUT_ERROR"
@@ -542,16 +559,18 @@ class TimeoutError(SpiceError):  # noqa: A001 -- the contract's name; left out o
     operation: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
 
+@final
 @_sealed
-class AuthenticationError(SpiceError):
+class AuthenticationError(Leaf, SpiceError):
     """Credentials are missing, invalid, expired or lack a permission (HTTP 401, 403)."""
 
     code: ClassVar[str] = "AUTH_ERROR"
     provider: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
 
+@final
 @_sealed
-class RateLimitError(SpiceError):
+class RateLimitError(Leaf, SpiceError):
     """Too many requests (HTTP 429); ``retry_after_ms`` says how long to wait."""
 
     code: ClassVar[str] = "RATE_LIMIT_ERROR"
@@ -559,24 +578,27 @@ class RateLimitError(SpiceError):
     limit_type: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
 
+@final
 @_sealed
-class SerializationError(SpiceError):
+class SerializationError(Leaf, SpiceError):
     """Data could not be encoded or decoded; ``format`` names the format."""
 
     code: ClassVar[str] = "SERIALIZATION_ERROR"
     format: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
 
+@final
 @_sealed
-class CheckpointError(SpiceError):
+class CheckpointError(Leaf, SpiceError):
     """A checkpoint could not be saved or restored."""
 
     code: ClassVar[str] = "CHECKPOINT_ERROR"
     checkpoint_id: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
 
+@final
 @_sealed
-class RoutingError(SpiceError):
+class RoutingError(Leaf, SpiceError):
     """A result could not be routed to a target."""
 
     code: ClassVar[str] = "ROUTING_ERROR"
@@ -590,8 +612,9 @@ class RoutingError(SpiceError):
         return _name_list(self.message, "targets", self.available_targets)
 
 
+@final
 @_sealed
-class RetryableError(SpiceError):
+class RetryableError(Leaf, SpiceError):
     """A failure known to be worth retrying, possibly with a `RetryHint`."""
 
     code: ClassVar[str] = "RETRYABLE_ERROR"
@@ -608,8 +631,9 @@ class RetryableError(SpiceError):
         return None if self.retry_hint is None else self.retry_hint.retry_after_ms
 
 
+@final
 @_sealed
-class UnknownError(SpiceError):
+class UnknownError(Leaf, SpiceError):
     """Anything that fits no other type; ``context["exception_type"]`` names its origin."""
 
     code: ClassVar[str] = "UNKNOWN_ERROR"

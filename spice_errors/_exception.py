@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from spice_errors._redact import redact_mapping
 
@@ -43,7 +43,7 @@ class SpiceException(Exception):  # noqa: N818 -- the contract's name, as in the
         return self.error.code
 
     @property
-    def context(self) -> Mapping[str, Any]:
+    def context(self) -> Mapping[str, object]:
         """The carried error's context."""
         return self.error.context
 

@@ -66,7 +66,7 @@ HINT: Final = MappingProxyType({KIND: "hint"})
 """A `RetryHint` or ``None``."""
 
 BASE_FIELDS: Final = ("message", "cause", "context", "timestamp")
-EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
+EMPTY: Final[Mapping[str, object]] = MappingProxyType({})
 
 _new = object.__new__
 _now_ns = time.time_ns
@@ -76,7 +76,7 @@ _OWN_FIELDS: Final[dict[type[SpiceError], tuple[str, ...]]] = {}
 _EVOLVE: Final[dict[type[SpiceError], Callable[[Any, Mapping[str, Any]], Any]]] = {}
 
 
-def freeze_context(context: Mapping[str, Any]) -> Mapping[str, Any]:
+def freeze_context(context: Mapping[str, object]) -> Mapping[str, object]:
     """Copy ``context`` into a read-only mapping nobody else holds."""
     try:
         return MappingProxyType(dict(context))

@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
+    from abc import ABC as _CheckedBase  # noqa: N811 -- a class, named as classes are
+else:
+    _CheckedBase = object
+
+if TYPE_CHECKING:
     from spice_errors._errors import AgentError as _AgentError
     from spice_errors._errors import AuthenticationError as _AuthenticationError
     from spice_errors._errors import CheckpointError as _CheckpointError
@@ -22,11 +27,14 @@ if TYPE_CHECKING:
     from spice_errors._errors import UnknownError as _UnknownError
     from spice_errors._errors import ValidationError as _ValidationError
 
-__all__ = ["Namespace"]
+__all__ = ["Leaf", "Namespace"]
 
 
-class Namespace:
+class Namespace(_CheckedBase):
     """The base of `SpiceError` that names its 16 types for type checkers.
+
+    For checkers it is also an ABC, so that `SpiceError`, which declares an abstract
+    marker only they see, is a type error to build, as it is a `TypeError` at run time.
 
     The aliases live on a plain base class so that attrs, and the checkers that model
     attrs classes, do not take them for fields. At run time the real classes are set
@@ -52,3 +60,17 @@ class Namespace:
         RoutingError: TypeAlias = "_RoutingError"
         RetryableError: TypeAlias = "_RetryableError"
         UnknownError: TypeAlias = "_UnknownError"
+
+
+class Leaf:
+    """The first base of each of the 16 types: for checkers, it makes them buildable.
+
+    It implements the marker `SpiceError` declares abstract; at run time it is an empty
+    slotted class.
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+
+        def _one_of_the_sixteen(self) -> None: ...

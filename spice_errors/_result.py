@@ -24,6 +24,7 @@ from typing import (
     TypeAlias,
     TypeVar,
     cast,
+    final,
 )
 
 from attrs.exceptions import FrozenInstanceError
@@ -88,6 +89,7 @@ def _no_subclass(cls: type) -> None:
     raise TypeError(msg)
 
 
+@final
 class Success(Generic[T_co]):
     """The result of an operation that worked, holding its ``value``.
 
@@ -250,6 +252,7 @@ class Success(Generic[T_co]):
         return ReturnsSuccess(self.value)
 
 
+@final
 class Failure(Generic[E_co]):
     """The result of an operation that failed, holding its ``error``.
 
@@ -434,6 +437,10 @@ class _ResultAlias:
             msg = f"SpiceResult takes one or two types (value, error), got {len(args)}"
             raise TypeError(msg)
         return Success[args[0]] | Failure[args[1]]  # type: ignore[valid-type]  # pyright: ignore[reportInvalidTypeArguments]
+
+    def __instancecheck__(self, instance: object) -> bool:
+        """``isinstance(x, SpiceResult)``: whether ``x`` is a `Success` or a `Failure`."""
+        return isinstance(instance, Success | Failure)
 
     def __repr__(self) -> str:
         return "spice_errors.SpiceResult"

@@ -153,7 +153,7 @@ class TestEveryType:
 def test_base_is_never_built() -> None:
     """SpiceError itself is abstract: building it says what to do instead."""
     with pytest.raises(TypeError, match="build one of its 16 types"):
-        SpiceError("boom")
+        SpiceError("boom")  # type: ignore[abstract]  # the point: it cannot be built
 
 
 def test_equality_ignores_cause_and_timestamp() -> None:
@@ -552,7 +552,7 @@ ABSTRACT_MESSAGE = (
 def test_base_refusal_message() -> None:
     """Building SpiceError itself fails with exactly this message."""
     with pytest.raises(TypeError) as raised:
-        SpiceError("boom")
+        SpiceError("boom")  # type: ignore[abstract]  # the point: it cannot be built
     assert (ABSTRACT_MESSAGE,) == raised.value.args
 
 

@@ -260,6 +260,14 @@ class TestValues:
         assert Success[str] | Failure[se.NetworkError] == SpiceResult[str, se.NetworkError]  # type: ignore[misc]
         assert "spice_errors.SpiceResult" == repr(SpiceResult)
 
+    def test_isinstance_of_the_alias(self) -> None:
+        """isinstance(x, SpiceResult) tells a result from anything else, at run time."""
+        alias: object = SpiceResult
+        assert isinstance(Success(1), alias)  # type: ignore[arg-type]
+        assert isinstance(Failure(NETWORK), alias)  # type: ignore[arg-type]
+        assert not isinstance(1, alias)  # type: ignore[arg-type]
+        assert not isinstance(NETWORK, alias)  # type: ignore[arg-type]
+
     def test_alias_takes_one_or_two_types(self) -> None:
         """More than two types is a clear error."""
         with pytest.raises(TypeError, match="one or two types"):

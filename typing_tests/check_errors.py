@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import assert_never, assert_type
 
@@ -36,6 +37,23 @@ assert_type(se.SpiceException(se.UnknownError("m")).error, se.AnySpiceError)
 assert_type(se.NetworkError("m").with_context(retry_count=3), se.NetworkError)
 assert_type(se.RateLimitError("m").with_context({"x-request-id": "abc"}), se.RateLimitError)
 assert_type(SpiceError.tool_error("m", "t").with_context({"a": 1}, b=2), se.ToolError)
+
+# -- context values are objects: code narrows them before use ---------------------------
+assert_type(se.NetworkError("m").context, Mapping[str, object])
+assert_type(se.UnknownError("m").to_exception().context, Mapping[str, object])
+se.NetworkError("m").context["k"].upper()  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+
+
+def connect_phase(error: se.AnySpiceError) -> bool:
+    """A comparison of a context value is a bool, not Any (mypy: no "returning Any")."""
+    return error.context["phase"] == "connect"
+
+
+def phase_text(error: se.AnySpiceError) -> str:
+    """A value used as text is narrowed first."""
+    phase = error.context.get("phase")
+    return phase.upper() if isinstance(phase, str) else ""
+
 
 # -- fields have their declared types ---------------------------------------------------
 assert_type(se.NetworkError("m").status_code, int | None)
@@ -124,3 +142,21 @@ def by_match_on_errors(result: SpiceResult[int, se.AnySpiceError]) -> str:
             return "wait"
         case Failure(error):
             return error.code
+
+
+# -- the tree is sealed for checkers too: no base instances, no subclasses ---------------
+SpiceError("x")  # type: ignore[abstract]  # pyright: ignore[reportAbstractUsage]
+se.NetworkError("fine")
+SpiceError.network_error("fine too")
+
+
+class MyNetworkError(se.NetworkError):  # type: ignore[misc]  # pyright: ignore[reportGeneralTypeIssues]
+    """Refused: each of the 16 types is final."""
+
+
+class MySuccess(Success[int]):  # type: ignore[misc]  # pyright: ignore[reportGeneralTypeIssues]
+    """Refused: the two variants are final."""
+
+
+class MyFailure(Failure[se.NetworkError]):  # type: ignore[misc]  # pyright: ignore[reportGeneralTypeIssues]
+    """Refused: the two variants are final."""

@@ -1,8 +1,7 @@
 """Type-checked, never run: what mypy and pyright must infer for SpiceResult.
 
 mypy checks this file with ``disallow_any_expr``: no expression here may be ``Any``, so
-no ``Any`` leaks out of the result API. (Error classes are referred to only by
-annotation here: their constructors take ``context: Mapping[str, Any]``.)
+no ``Any`` leaks out of the result API.
 """
 
 from __future__ import annotations
