@@ -32,7 +32,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, Final, Self, TypeAlias, cast, final, get_args
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, Self, TypeAlias, cast, final, get_args
 
 import attrs
 
@@ -465,7 +465,7 @@ class SpiceError(Namespace):
 class AgentError(Leaf, SpiceError):
     """An agent failed to process a communication, to start, or is in a bad state."""
 
-    code: ClassVar[str] = "AGENT_ERROR"
+    code: ClassVar[Literal["AGENT_ERROR"]] = "AGENT_ERROR"
     agent_id: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
 
@@ -474,7 +474,7 @@ class AgentError(Leaf, SpiceError):
 class CommError(Leaf, SpiceError):
     """A communication was malformed, could not be routed or was not delivered."""
 
-    code: ClassVar[str] = "COMM_ERROR"
+    code: ClassVar[Literal["COMM_ERROR"]] = "COMM_ERROR"
     comm: object = attrs.field(default=None, kw_only=True, metadata=VALUE)
 
 
@@ -483,7 +483,7 @@ class CommError(Leaf, SpiceError):
 class ExecutionError(Leaf, SpiceError):
     """Running a graph or one of its nodes failed; also what exhausted retries return."""
 
-    code: ClassVar[str] = "EXECUTION_ERROR"
+    code: ClassVar[Literal["EXECUTION_ERROR"]] = "EXECUTION_ERROR"
     graph_id: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     node_id: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
@@ -493,7 +493,7 @@ class ExecutionError(Leaf, SpiceError):
 class ToolError(Leaf, SpiceError):
     """A tool ran and failed."""
 
-    code: ClassVar[str] = "TOOL_ERROR"
+    code: ClassVar[Literal["TOOL_ERROR"]] = "TOOL_ERROR"
     tool_name: str = attrs.field(kw_only=True, metadata=NAME)
 
 
@@ -502,7 +502,7 @@ class ToolError(Leaf, SpiceError):
 class ToolLookupError(Leaf, SpiceError):
     """A tool was asked for by name and not found."""
 
-    code: ClassVar[str] = "TOOL_LOOKUP_ERROR"
+    code: ClassVar[Literal["TOOL_LOOKUP_ERROR"]] = "TOOL_LOOKUP_ERROR"
     tool_name: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     namespace: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     available_tools: tuple[str, ...] = attrs.field(default=(), kw_only=True, metadata=NAMES)
@@ -524,7 +524,7 @@ class ToolLookupError(Leaf, SpiceError):
 class ConfigurationError(Leaf, SpiceError):
     """Configuration is missing or invalid; also a missing optional dependency."""
 
-    code: ClassVar[str] = "CONFIG_ERROR"
+    code: ClassVar[Literal["CONFIG_ERROR"]] = "CONFIG_ERROR"
     field: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
 
@@ -533,7 +533,7 @@ class ConfigurationError(Leaf, SpiceError):
 class ValidationError(Leaf, SpiceError):
     """Input did not match what was expected. An HTTP 400 or 422."""
 
-    code: ClassVar[str] = "VALIDATION_ERROR"
+    code: ClassVar[Literal["VALIDATION_ERROR"]] = "VALIDATION_ERROR"
     field: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     expected_type: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     actual_value: object = attrs.field(default=None, kw_only=True, metadata=INPUT)
@@ -544,7 +544,7 @@ class ValidationError(Leaf, SpiceError):
 class NetworkError(Leaf, SpiceError):
     """A request failed on the way (DNS, connect, TLS, read) or the server answered an error."""
 
-    code: ClassVar[str] = "NETWORK_ERROR"
+    code: ClassVar[Literal["NETWORK_ERROR"]] = "NETWORK_ERROR"
     status_code: int | None = attrs.field(default=None, kw_only=True, metadata=STATUS)
     endpoint: str | None = attrs.field(default=None, kw_only=True, metadata=URL)
 
@@ -554,7 +554,7 @@ class NetworkError(Leaf, SpiceError):
 class TimeoutError(Leaf, SpiceError):  # noqa: A001 -- the contract's name; left out of `__all__` of the package
     """An operation did not finish in time."""
 
-    code: ClassVar[str] = "TIMEOUT_ERROR"
+    code: ClassVar[Literal["TIMEOUT_ERROR"]] = "TIMEOUT_ERROR"
     timeout_ms: int | None = attrs.field(default=None, kw_only=True, metadata=DURATION)
     operation: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
@@ -564,7 +564,7 @@ class TimeoutError(Leaf, SpiceError):  # noqa: A001 -- the contract's name; left
 class AuthenticationError(Leaf, SpiceError):
     """Credentials are missing, invalid, expired or lack a permission (HTTP 401, 403)."""
 
-    code: ClassVar[str] = "AUTH_ERROR"
+    code: ClassVar[Literal["AUTH_ERROR"]] = "AUTH_ERROR"
     provider: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
 
@@ -573,7 +573,7 @@ class AuthenticationError(Leaf, SpiceError):
 class RateLimitError(Leaf, SpiceError):
     """Too many requests (HTTP 429); ``retry_after_ms`` says how long to wait."""
 
-    code: ClassVar[str] = "RATE_LIMIT_ERROR"
+    code: ClassVar[Literal["RATE_LIMIT_ERROR"]] = "RATE_LIMIT_ERROR"
     retry_after_ms: int | None = attrs.field(default=None, kw_only=True, metadata=DURATION)
     limit_type: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
@@ -583,7 +583,7 @@ class RateLimitError(Leaf, SpiceError):
 class SerializationError(Leaf, SpiceError):
     """Data could not be encoded or decoded; ``format`` names the format."""
 
-    code: ClassVar[str] = "SERIALIZATION_ERROR"
+    code: ClassVar[Literal["SERIALIZATION_ERROR"]] = "SERIALIZATION_ERROR"
     format: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
 
@@ -592,7 +592,7 @@ class SerializationError(Leaf, SpiceError):
 class CheckpointError(Leaf, SpiceError):
     """A checkpoint could not be saved or restored."""
 
-    code: ClassVar[str] = "CHECKPOINT_ERROR"
+    code: ClassVar[Literal["CHECKPOINT_ERROR"]] = "CHECKPOINT_ERROR"
     checkpoint_id: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
 
@@ -601,7 +601,7 @@ class CheckpointError(Leaf, SpiceError):
 class RoutingError(Leaf, SpiceError):
     """A result could not be routed to a target."""
 
-    code: ClassVar[str] = "ROUTING_ERROR"
+    code: ClassVar[Literal["ROUTING_ERROR"]] = "ROUTING_ERROR"
     engine_id: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     result_id: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     node_id: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
@@ -617,7 +617,7 @@ class RoutingError(Leaf, SpiceError):
 class RetryableError(Leaf, SpiceError):
     """A failure known to be worth retrying, possibly with a `RetryHint`."""
 
-    code: ClassVar[str] = "RETRYABLE_ERROR"
+    code: ClassVar[Literal["RETRYABLE_ERROR"]] = "RETRYABLE_ERROR"
     status_code: int | None = attrs.field(default=None, kw_only=True, metadata=STATUS)
     error_code: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     retry_hint: RetryHint | None = attrs.field(default=None, kw_only=True, metadata=HINT)
@@ -636,7 +636,7 @@ class RetryableError(Leaf, SpiceError):
 class UnknownError(Leaf, SpiceError):
     """Anything that fits no other type; ``context["exception_type"]`` names its origin."""
 
-    code: ClassVar[str] = "UNKNOWN_ERROR"
+    code: ClassVar[Literal["UNKNOWN_ERROR"]] = "UNKNOWN_ERROR"
 
 
 AnySpiceError: TypeAlias = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import assert_never, assert_type
+from typing import Literal, assert_never, assert_type
 
 import spice_errors as se
 from spice_errors import Failure, SpiceError, SpiceResult, Success
@@ -60,7 +60,7 @@ assert_type(se.NetworkError("m").status_code, int | None)
 assert_type(se.RateLimitError("m").retry_after_ms, int | None)
 assert_type(se.ToolLookupError("m").available_tools, tuple[str, ...])
 assert_type(se.ToolError("m", tool_name="t").tool_name, str)
-assert_type(se.UnknownError("m").code, str)
+assert_type(se.UnknownError("m").code, Literal["UNKNOWN_ERROR"])
 assert_type(se.UnknownError("m").timestamp, int)
 assert_type(se.RetryHint.from_duration(timedelta(seconds=1)).retry_after, timedelta | None)
 assert_type(se.RetryableError("m").suggested_retry_delay_ms(), int | None)
@@ -160,3 +160,25 @@ class MySuccess(Success[int]):  # type: ignore[misc]  # pyright: ignore[reportGe
 
 class MyFailure(Failure[se.NetworkError]):  # type: ignore[misc]  # pyright: ignore[reportGeneralTypeIssues]
     """Refused: the two variants are final."""
+
+
+# -- each code is its type's Literal, so comparing it narrows the union --------------------
+assert_type(se.TimeoutError("m").code, Literal["TIMEOUT_ERROR"])
+assert_type(se.RateLimitError("m").code, Literal["RATE_LIMIT_ERROR"])
+
+
+def timeout_of(error: se.AnySpiceError) -> int | None:
+    """A code comparison narrows: the timeout's own field is there to read."""
+    if error.code == "TIMEOUT_ERROR":
+        assert_type(error, se.TimeoutError)
+        return error.timeout_ms
+    return None
+
+
+def wait_of(error: se.AnySpiceError) -> int | None:
+    """A match on the code narrows in the same way."""
+    match error.code:
+        case "RATE_LIMIT_ERROR":
+            return error.retry_after_ms
+        case _:
+            return None
