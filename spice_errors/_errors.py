@@ -37,7 +37,9 @@ from typing import TYPE_CHECKING, ClassVar, Final, Literal, Self, TypeAlias, cas
 import attrs
 
 from spice_errors._exception import SpiceException
-from spice_errors._fast_init import (
+from spice_errors._fast_init import evolve_context, own_kinds, prepare
+from spice_errors._hint import RetryHint
+from spice_errors._kinds import (
     DURATION,
     EMPTY,
     HINT,
@@ -48,11 +50,8 @@ from spice_errors._fast_init import (
     URL,
     VALUE,
     Kind,
-    evolve_context,
-    own_kinds,
-    prepare,
+    check_keys,
 )
-from spice_errors._hint import RetryHint
 from spice_errors._namespace import Leaf, Namespace
 from spice_errors._redact import (
     MASK,
@@ -191,6 +190,7 @@ class SpiceError(Namespace):
             merged = {**self.context, **pairs}
         else:
             merged = {**self.context, **mapping, **pairs}
+            check_keys(merged)
         evolved: Self = evolve_context(self, MappingProxyType(merged))
         return evolved
 

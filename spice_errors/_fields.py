@@ -12,9 +12,10 @@ from typing import Any, Final, cast
 import attrs
 
 from spice_errors._errors import RetryHint, SpiceError, shown_fields
-from spice_errors._fast_init import Kind, own_fields, own_kinds
+from spice_errors._fast_init import own_fields, own_kinds
+from spice_errors._kinds import Kind
 from spice_errors._redact import redact_text, shown_int
-from spice_errors._text import is_int, is_int_at_least
+from spice_errors._text import in_range, is_int_at_least
 
 __all__ = ["construct", "json_safe", "typed_fields"]
 
@@ -77,8 +78,12 @@ def typed_fields(error: SpiceError, *, redact: bool) -> dict[str, object]:
 _BAD: Final = object()
 
 
-def _integer(value: object) -> object:
-    return value if is_int(value) else _BAD
+def _status(value: object) -> object:
+    return value if in_range(value, 100, 599) else _BAD
+
+
+def _duration(value: object) -> object:
+    return value if is_int_at_least(value, 0) else _BAD
 
 
 def _text(value: object) -> object:
@@ -118,8 +123,8 @@ def _hint(value: object) -> object:
 _READERS: Final[dict[Kind, Callable[[object], object]]] = {
     "name": _text,
     "url": _text,
-    "status": _integer,
-    "duration": _integer,
+    "status": _status,
+    "duration": _duration,
     "names": _names,
     "value": _any,
     "input": _any,

@@ -341,6 +341,10 @@ def from_exception(exc: BaseException) -> AnySpiceError:
 
     .. versionadded:: 0.1.0
     """
+    if not isinstance(exc, BaseException):
+        # A bug in the caller, not an error to describe: named, and kept out of `cause`.
+        name = type_name(exc)
+        return UnknownError(f"Not an exception: {name}", context={"exception_type": name})
     try:
         return _map(exc)
     except Exception as failure:  # noqa: BLE001 -- the contract: never raise

@@ -422,7 +422,9 @@ def _by_status(  # noqa: PLR0913 -- everything a response carries, by name
         return RetryableError(message, status_code=status, retry_hint=hint, context=context)
     if not in_range(status, 400, 599):
         context.setdefault("unexpected_status", True)
-    return NetworkError(message, status_code=status, endpoint=endpoint, context=context)
+    # A status no HTTP server sends (0, 700) stays in context: the typed field holds 100-599.
+    typed = status if in_range(status, 100, 599) else None
+    return NetworkError(message, status_code=typed, endpoint=endpoint, context=context)
 
 
 def _wait(pairs: dict[str, str], problem: Problem | None) -> float | None:

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 import spice_errors as se
 from spice_errors._errors import ALL_TYPES as _ALL_TYPES
-from spice_errors._fast_init import Kind, own_kinds
+from spice_errors._fast_init import own_kinds
+from spice_errors._kinds import Kind
 from spice_errors._redact import secret_names
 
 text = st.text(max_size=20)
@@ -39,7 +40,7 @@ hints = st.none() | st.builds(
 _BY_KIND: dict[Kind, st.SearchStrategy[Any]] = {
     "name": optional_text,
     "url": optional_text,
-    "status": optional_int,
+    "status": st.none() | st.integers(min_value=100, max_value=599),
     "duration": st.none() | st.integers(min_value=0, max_value=2**40),
     "names": names,
     "value": st.none() | text | st.integers(),

@@ -65,12 +65,33 @@ def pristine() -> Iterator[None]:
             table.update(content)
 
 
+_GIVEN_BY_KIND: dict[str, object] = {
+    "status": 503,
+    "duration": 1500,
+    "hint": se.RetryHint(retry_after_ms=10),
+}
+
+
 def _given_fields(cls: type[SpiceError]) -> dict[str, Any]:
-    """A distinct value for each of ``cls``'s own fields; lists for the tuple fields."""
-    return {
-        name: [f"{name}-1", f"{name}-2"] if name in _TUPLE_FIELDS else f"{name}-value"
-        for name in OWN_FIELDS[cls.__name__]
-    }
+    """A distinct, valid value for each of ``cls``'s own fields; lists for the tuple fields."""
+    given: dict[str, Any] = {}
+    for name, kind in _fast_init.own_kinds(cls):
+        if kind == "names":
+            given[name] = [f"{name}-1", f"{name}-2"]
+        else:
+            given[name] = _GIVEN_BY_KIND.get(kind, f"{name}-value")
+    return given
+
+
+def _changed(kind: str, value: object) -> object:
+    """Another valid value of the same kind."""
+    if kind == "names":
+        return ["changed"]
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, se.RetryHint):
+        return se.RetryHint(retry_after_ms=20)
+    return "changed"
 
 
 @pytest.mark.usefixtures("pristine")
@@ -164,8 +185,8 @@ class TestFirstUseCompiles:
         assert error == same
         assert error != cls("other", context={"a": 1}, **given)
         assert error != cls("boom", context={"a": 2}, **given)
-        for name in given:
-            changed = {**given, name: ["changed"] if name in _TUPLE_FIELDS else "changed"}
+        for name, kind in _fast_init.own_kinds(cls):
+            changed = {**given, name: _changed(kind, given[name])}
             assert error != cls("boom", context={"a": 1}, **changed)
         other = next(kind for kind in ALL_TYPES if kind is not cls)
         assert error != build(other)

@@ -628,10 +628,14 @@ def test_broken_attribute_falls_back_to_unknown() -> None:
 
 
 def test_not_an_exception_at_all() -> None:
-    """Even a non-exception passed by mistake gives an error."""
+    """Even a non-exception passed by mistake gives a well-formed error, with no cause."""
     error = se.from_exception(42)  # type: ignore[arg-type]
     assert isinstance(error, se.UnknownError)
     assert "int" == error.context["exception_type"]
+    assert "Not an exception: int" == error.message
+    assert error.cause is None
+    assert "UNKNOWN_ERROR" == error.to_exception().code
+    assert error.report().startswith("UnknownError (UNKNOWN_ERROR): Not an exception: int")
 
 
 def test_urls_in_messages_are_redacted() -> None:

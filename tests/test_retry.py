@@ -897,8 +897,8 @@ class TestExactDecisions:
                 Decision(should_retry=True, reason="HTTP 599"),
             ),
             (
-                se.NetworkError("odd", status_code=600),
-                Decision(should_retry=False, reason="HTTP 600"),
+                se.NetworkError("moved", status_code=308),
+                Decision(should_retry=False, reason="HTTP 308"),
             ),
             (
                 se.RetryableError("client", status_code=499),
