@@ -5,12 +5,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from typing import Literal, TypeAlias, TypeVar
+from typing import Literal, TypeAlias, TypeVar, cast
 
 from spice_errors._errors import AnySpiceError, RetryableError, RetryHint, SpiceError
 from spice_errors._from_exception import from_exception
 from spice_errors._result import Failure, SpiceResult, Success
-from spice_errors._text import is_int_at_least, is_number
+from spice_errors._text import check_callable, is_int_at_least, is_number
 
 __all__ = ["CircuitBreaker", "CircuitState"]
 
@@ -161,6 +161,9 @@ class CircuitBreaker:
         try:
             result = operation()
         except Exception as exc:  # noqa: BLE001 -- an exception is a failure like any other
+            if not callable(cast("object", operation)):
+                self._abandon(trial=trial)
+                check_callable("CircuitBreaker.call()", operation)
             result = Failure(from_exception(exc))
         except BaseException:
             self._abandon(trial=trial)
@@ -184,6 +187,9 @@ class CircuitBreaker:
         try:
             result = await operation()
         except Exception as exc:  # noqa: BLE001 -- an exception is a failure like any other
+            if not callable(cast("object", operation)):
+                self._abandon(trial=trial)
+                check_callable("CircuitBreaker.call_async()", operation)
             result = Failure(from_exception(exc))
         except BaseException:
             self._abandon(trial=trial)

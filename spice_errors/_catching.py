@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar, cast, overload
 from spice_errors._errors import AnySpiceError, SpiceError, UnknownError
 from spice_errors._from_exception import from_exception
 from spice_errors._result import Failure, SpiceResult, Success
+from spice_errors._text import check_callable
 
 if TYPE_CHECKING:
     from returns.result import Result
@@ -47,6 +48,7 @@ def catching(
     try:
         return Success(fn(*args, **kwargs))
     except Exception as exc:  # noqa: BLE001 -- turning exceptions into failures is the point
+        check_callable("catching()", fn)
         return Failure(from_exception(exc))
 
 
@@ -63,6 +65,7 @@ async def catching_async(
     try:
         return Success(await fn(*args, **kwargs))
     except Exception as exc:  # noqa: BLE001 -- turning exceptions into failures is the point
+        check_callable("catching_async()", fn)
         return Failure(from_exception(exc))
 
 
@@ -100,6 +103,7 @@ def as_result(
 
     .. versionadded:: 0.1.0
     """
+    check_callable("as_result", fn)
     if inspect.iscoroutinefunction(fn):
         run = fn
 

@@ -341,7 +341,7 @@ def from_exception(exc: BaseException) -> AnySpiceError:
 
     .. versionadded:: 0.1.0
     """
-    if not isinstance(exc, BaseException):
+    if not isinstance(cast("object", exc), BaseException):
         # A bug in the caller, not an error to describe: named, and kept out of `cause`.
         name = type_name(exc)
         return UnknownError(f"Not an exception: {name}", context={"exception_type": name})

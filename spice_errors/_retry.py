@@ -23,6 +23,7 @@ from spice_errors._policy import RetryPolicy
 from spice_errors._redact import redact_url
 from spice_errors._result import Failure, SpiceResult, Success
 from spice_errors._testing import STATE
+from spice_errors._text import check_callable
 
 if TYPE_CHECKING:
     import logging
@@ -364,6 +365,7 @@ def retry(  # noqa: PLR0913 -- every knob is keyword-only and optional
     try:
         first: SpiceResult[T, E | AnySpiceError] = operation()
     except Exception as exc:  # noqa: BLE001 -- an exception is a failure like any other
+        check_callable("retry()", operation)
         first = Failure(from_exception(exc))
     if type(first) is Success:
         # The common case pays for nothing more than the call and one clock reading.
@@ -440,6 +442,7 @@ async def retry_async(  # noqa: PLR0913 -- every knob is keyword-only and option
     .. versionadded:: 0.1.0
     """
     started = clock()
+    check_callable("retry_async()", operation)
     first = await _call_async(operation)
     if type(first) is Success:
         return first
@@ -483,40 +486,21 @@ class _Retrying:
     ):
         import inspect
 
+        check_callable("retrying(...)", fn)
         name = self.name or _name_of(fn, None)
+        if inspect.iscoroutinefunction(fn):
+            return self._wrap_async(
+                cast("Callable[P, Coroutine[object, object, SpiceResult[T, E]]]", fn), name
+            )
+        return self._wrap(cast("Callable[P, SpiceResult[T, E]]", fn), name)
+
+    def _wrap(
+        self, run: Callable[P, SpiceResult[T, E]], name: str
+    ) -> Callable[P, SpiceResult[T, E | AnySpiceError]]:
         settings = self.settings
         clock = settings.clock
-        if inspect.iscoroutinefunction(fn):
-            run_async = cast("Callable[P, Coroutine[object, object, SpiceResult[T, E]]]", fn)
 
-            @wraps(fn)
-            async def async_wrapper(
-                *args: P.args, **kwargs: P.kwargs
-            ) -> SpiceResult[T, E | AnySpiceError]:
-                started = clock()
-                try:
-                    first: SpiceResult[T, E | AnySpiceError] = await run_async(*args, **kwargs)
-                except Exception as exc:  # noqa: BLE001 -- an exception is a failure like any other
-                    first = Failure(from_exception(exc))
-                if type(first) is Success:
-                    return first
-                try:
-                    return await _retry_after_first_async(
-                        lambda: run_async(*args, **kwargs),
-                        first,
-                        started=started,
-                        settings=settings,
-                        sleep=None,
-                        name=name,
-                    )
-                finally:
-                    del first  # no failure held, no reference cycle
-
-            return async_wrapper
-
-        run = cast("Callable[P, SpiceResult[T, E]]", fn)
-
-        @wraps(fn)
+        @wraps(run)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> SpiceResult[T, E | AnySpiceError]:
             started = clock()
             try:
@@ -538,6 +522,37 @@ class _Retrying:
                 del first  # no failure held, no reference cycle
 
         return wrapper
+
+    def _wrap_async(
+        self, run_async: Callable[P, Coroutine[object, object, SpiceResult[T, E]]], name: str
+    ) -> Callable[P, Coroutine[object, object, SpiceResult[T, E | AnySpiceError]]]:
+        settings = self.settings
+        clock = settings.clock
+
+        @wraps(run_async)
+        async def async_wrapper(
+            *args: P.args, **kwargs: P.kwargs
+        ) -> SpiceResult[T, E | AnySpiceError]:
+            started = clock()
+            try:
+                first: SpiceResult[T, E | AnySpiceError] = await run_async(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 -- an exception is a failure like any other
+                first = Failure(from_exception(exc))
+            if type(first) is Success:
+                return first
+            try:
+                return await _retry_after_first_async(
+                    lambda: run_async(*args, **kwargs),
+                    first,
+                    started=started,
+                    settings=settings,
+                    sleep=None,
+                    name=name,
+                )
+            finally:
+                del first  # no failure held, no reference cycle
+
+        return async_wrapper
 
 
 def retrying(  # noqa: PLR0913 -- the same knobs as retry

@@ -10,6 +10,7 @@ from typing import TypeGuard
 
 __all__ = [
     "LazyPattern",
+    "check_callable",
     "exception_text",
     "in_range",
     "is_error_status",
@@ -66,6 +67,20 @@ def exception_text(exc: BaseException) -> str:
         return str(exc)
     except Exception:  # noqa: BLE001 -- a broken __str__ must not break what reads it
         return f"<unprintable {type(exc).__qualname__}>"
+
+
+def check_callable(where: str, value: object) -> None:
+    """Refuse, with a `TypeError`, a call given something it cannot call.
+
+    That is a bug in the call itself, not a failure of the operation. Callers on hot
+    paths test only once calling has failed, so the common path pays nothing for it.
+    """
+    if not callable(value):
+        msg = (
+            f"{where} takes a function to call, got {type_name(value)}: pass the function "
+            f"itself, not the result of calling it (retry(fetch), not retry(fetch()))"
+        )
+        raise TypeError(msg) from None
 
 
 def next_cause(exc: BaseException) -> BaseException | None:

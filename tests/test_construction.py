@@ -177,3 +177,50 @@ def test_shown_forms_never_raise(cls: type[SpiceError], context: dict[str, Any])
     assert str(error).startswith(f"{error.code}: ")
     assert repr(error).startswith(f"{cls.__name__}(")
     assert error.report().startswith(f"{cls.__name__} ({error.code})")
+
+
+# -- a call given something it cannot call is a bug in the call, not a failure ------------
+
+_NOT_CALLABLE = se.Failure(se.NetworkError("down"))
+
+
+def test_retry_refuses_a_result_in_place_of_a_function() -> None:
+    """retry(fetch()) instead of retry(fetch) is a TypeError at once, saying what to do."""
+    with pytest.raises(
+        TypeError, match=r"^retry\(\) takes a function to call, got spice_errors\.Failure: "
+    ):
+        se.retry(_NOT_CALLABLE)  # type: ignore[arg-type]
+
+
+async def test_retry_async_refuses_a_result_in_place_of_a_function() -> None:
+    """The async twin checks before it starts."""
+    with pytest.raises(TypeError, match=r"^retry_async\(\) takes a function to call"):
+        await se.retry_async(_NOT_CALLABLE)  # type: ignore[arg-type]
+
+
+def test_the_decorators_refuse_what_they_cannot_call() -> None:
+    """@as_result and @retrying check what they decorate."""
+    with pytest.raises(TypeError, match=r"^as_result takes a function to call, got int"):
+        se.as_result(42)  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match=r"^retrying\(\.\.\.\) takes a function to call"):
+        se.retrying()(42)  # type: ignore[call-overload]
+
+
+async def test_catching_refuses_what_it_cannot_call() -> None:
+    """catching and catching_async raise TypeError; a callable that raises is a failure."""
+    with pytest.raises(TypeError, match=r"^catching\(\) takes a function to call, got str"):
+        se.catching("int", "42")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^catching_async\(\) takes a function to call"):
+        await se.catching_async("fetch")  # type: ignore[arg-type]
+    assert isinstance(se.catching(int, "forty-two"), se.Failure)
+
+
+async def test_the_breaker_refuses_what_it_cannot_call_and_stays_closed() -> None:
+    """A bug in the call neither counts as a failure nor holds the half-open trial."""
+    breaker = se.CircuitBreaker(failure_threshold=1)
+    with pytest.raises(TypeError, match=r"^CircuitBreaker\.call\(\) takes a function to call"):
+        breaker.call(_NOT_CALLABLE)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^CircuitBreaker\.call_async\(\) takes a function"):
+        await breaker.call_async(_NOT_CALLABLE)  # type: ignore[arg-type]
+    assert "closed" == breaker.state
+    assert se.Success(1) == breaker.call(lambda: se.Success(1))
