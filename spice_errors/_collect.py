@@ -23,7 +23,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-U = TypeVar("U")
 A = TypeVar("A")
 E = TypeVar("E", bound=SpiceError)
 E2 = TypeVar("E2", bound=SpiceError)

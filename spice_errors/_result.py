@@ -20,7 +20,6 @@ from typing import (
     Literal,
     Never,
     NoReturn,
-    ParamSpec,
     TypeAlias,
     TypeVar,
     cast,
@@ -58,17 +57,8 @@ else:
     E_co = TypeVar("E_co", bound=SpiceError, covariant=True)
 T = TypeVar("T")
 U = TypeVar("U")
-A = TypeVar("A")
 E = TypeVar("E", bound=SpiceError)
 E2 = TypeVar("E2", bound=SpiceError)
-T1 = TypeVar("T1")
-T2 = TypeVar("T2")
-T3 = TypeVar("T3")
-T4 = TypeVar("T4")
-E1 = TypeVar("E1", bound=SpiceError)
-E3 = TypeVar("E3", bound=SpiceError)
-E4 = TypeVar("E4", bound=SpiceError)
-P = ParamSpec("P")
 
 if TYPE_CHECKING:
     # Typed as Any so that `x: Success[U] = _new(Success)` keeps its declared type.
