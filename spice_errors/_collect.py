@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
-from typing import TypeVar, overload
+from typing import TYPE_CHECKING, Never, TypeVar, overload
 
 from spice_errors._errors import AnySpiceError, SpiceError
 from spice_errors._from_exception import from_exception
@@ -24,15 +24,32 @@ __all__ = [
 
 T = TypeVar("T")
 A = TypeVar("A")
-E = TypeVar("E", bound=SpiceError)
-E2 = TypeVar("E2", bound=SpiceError)
-T1 = TypeVar("T1")
-T2 = TypeVar("T2")
-T3 = TypeVar("T3")
-T4 = TypeVar("T4")
-E1 = TypeVar("E1", bound=SpiceError)
-E3 = TypeVar("E3", bound=SpiceError)
-E4 = TypeVar("E4", bound=SpiceError)
+if TYPE_CHECKING:
+    # Results that can only succeed (literals, say) leave the error type unsolved: it
+    # defaults to Never instead of Any (mypy) or Unknown (pyright).
+    from typing_extensions import TypeVar as DefaultTypeVar
+
+    # zip's value types take defaults too: a type parameter with a default may not come
+    # before one without.
+    T1 = DefaultTypeVar("T1", default=Never)
+    T2 = DefaultTypeVar("T2", default=Never)
+    T3 = DefaultTypeVar("T3", default=Never)
+    T4 = DefaultTypeVar("T4", default=Never)
+    E = DefaultTypeVar("E", bound=SpiceError, default=Never)
+    E1 = DefaultTypeVar("E1", bound=SpiceError, default=Never)
+    E2 = DefaultTypeVar("E2", bound=SpiceError, default=Never)
+    E3 = DefaultTypeVar("E3", bound=SpiceError, default=Never)
+    E4 = DefaultTypeVar("E4", bound=SpiceError, default=Never)
+else:
+    T1 = TypeVar("T1")
+    T2 = TypeVar("T2")
+    T3 = TypeVar("T3")
+    T4 = TypeVar("T4")
+    E = TypeVar("E", bound=SpiceError)
+    E1 = TypeVar("E1", bound=SpiceError)
+    E2 = TypeVar("E2", bound=SpiceError)
+    E3 = TypeVar("E3", bound=SpiceError)
+    E4 = TypeVar("E4", bound=SpiceError)
 
 
 def collect(results: Iterable[SpiceResult[T, E]], /) -> SpiceResult[list[T], E]:
@@ -71,11 +88,11 @@ def partition(results: Iterable[SpiceResult[T, E]], /) -> tuple[list[T], list[E]
 @overload
 def zip(
     r1: SpiceResult[T1, E1], r2: SpiceResult[T2, E2], /
-) -> SpiceResult[tuple[T1, T2], E1 | E2]: ...
+) -> Success[tuple[T1, T2]] | Failure[E1] | Failure[E2]: ...
 @overload
 def zip(
     r1: SpiceResult[T1, E1], r2: SpiceResult[T2, E2], r3: SpiceResult[T3, E3], /
-) -> SpiceResult[tuple[T1, T2, T3], E1 | E2 | E3]: ...
+) -> Success[tuple[T1, T2, T3]] | Failure[E1] | Failure[E2] | Failure[E3]: ...
 @overload
 def zip(
     r1: SpiceResult[T1, E1],
@@ -83,7 +100,7 @@ def zip(
     r3: SpiceResult[T3, E3],
     r4: SpiceResult[T4, E4],
     /,
-) -> SpiceResult[tuple[T1, T2, T3, T4], E1 | E2 | E3 | E4]: ...
+) -> Success[tuple[T1, T2, T3, T4]] | Failure[E1] | Failure[E2] | Failure[E3] | Failure[E4]: ...
 @overload
 def zip(*results: SpiceResult[T, E]) -> SpiceResult[tuple[T, ...], E]: ...
 def zip(*results: SpiceResult[object, SpiceError]) -> SpiceResult[tuple[object, ...], SpiceError]:

@@ -56,9 +56,16 @@ else:
     # variable has a default raises TypeError, so a real alias could not be subscribed.
     E_co = TypeVar("E_co", bound=SpiceError, covariant=True)
 T = TypeVar("T")
-U = TypeVar("U")
-E = TypeVar("E", bound=SpiceError)
-E2 = TypeVar("E2", bound=SpiceError)
+if TYPE_CHECKING:
+    # A callback that only ever succeeds (or only fails) leaves the other side's type
+    # unsolved: it defaults to Never instead of Any (mypy) or Unknown (pyright).
+    U = DefaultTypeVar("U", default=Never)
+    E = DefaultTypeVar("E", bound=SpiceError, default=Never)
+    E2 = DefaultTypeVar("E2", bound=SpiceError, default=Never)
+else:
+    U = TypeVar("U")
+    E = TypeVar("E", bound=SpiceError)
+    E2 = TypeVar("E2", bound=SpiceError)
 
 if TYPE_CHECKING:
     # Typed as Any so that `x: Success[U] = _new(Success)` keeps its declared type.

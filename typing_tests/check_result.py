@@ -155,13 +155,13 @@ assert_type(se.partition(results), tuple[list[int], list[se.NetworkError]])
 assert_type(se.traverse(["1", "2"], parse), SpiceResult[list[int], se.AnySpiceError])
 assert_type(
     se.zip(ok, to_network(1)),
-    SpiceResult[tuple[int, str], SpiceError | se.NetworkError],
+    Success[tuple[int, str]] | Failure[SpiceError] | Failure[se.NetworkError],
 )
 assert_type(
     se.zip(ok, ok, to_network(1)),
-    SpiceResult[tuple[int, int, str], SpiceError | se.NetworkError],
+    Success[tuple[int, int, str]] | Failure[SpiceError] | Failure[se.NetworkError],
 )
-assert_type(se.zip(ok, ok, ok, ok), SpiceResult[tuple[int, int, int, int], SpiceError])
+assert_type(se.zip(ok, ok, ok, ok), Success[tuple[int, int, int, int]] | Failure[SpiceError])
 assert_type(se.zip(ok, ok, ok, ok, ok), SpiceResult[tuple[int, ...], SpiceError])
 assert_type(se.filter_successes(results), Iterator[int])
 assert_type(se.unwrap_successes(results), Iterator[int])
@@ -199,3 +199,32 @@ Success(1).value = 2  # type: ignore[misc]  # pyright: ignore[reportAttributeAcc
 se.failure(ValueError("not an error"))  # type: ignore[type-var]  # pyright: ignore[reportArgumentType]
 text_result = se.success("text")
 wrong: SpiceResult[int] = text_result  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+
+
+# -- a callback that only succeeds, or only fails, leaves no type unsolved --------------
+# (each was `Any` in mypy, "Need type annotation", and partly Unknown in pyright)
+def parse_port(text: str) -> SpiceResult[int, se.ValidationError]:
+    return Success(int(text)) if text.isdigit() else Failure(se.ValidationError("not a port"))
+
+
+refused = parse_port("80").bind(lambda port: Failure(se.ValidationError(f"{port} is taken")))
+assert_type(refused, Success[Never] | Failure[se.ValidationError])
+kept = parse_port("x").recover_with(lambda error: Success(0))
+assert_type(kept, Success[int] | Failure[Never])
+chained = parse_port("80").bind(lambda port: Success(port * 2)).map_error(lambda error: error)
+# pyright keeps a `Failure[Never]` member that mypy folds away: both accept this.
+chained_as_declared: SpiceResult[int, se.ValidationError] = chained
+collected = se.collect([Success(1), Success(2)])
+assert_type(collected, Success[list[int]] | Failure[Never])
+split = se.partition([Success(1), Success(2)])
+assert_type(split, tuple[list[int], list[Never]])
+zipped = se.zip(Success(1), Success("a"))
+assert_type(zipped, Success[tuple[int, str]] | Failure[Never])
+
+
+def to_int(text: str) -> Success[int]:
+    return Success(int(text))
+
+
+traversed = se.traverse(["1", "2"], to_int)
+assert_type(traversed, Success[list[int]] | Failure[Never])
