@@ -104,7 +104,7 @@ def values(index: int) -> object:
     """Errors and failures as values: built, chained, transformed and round-tripped."""
     exc = chained_exception(index)
     if index % 2:
-        error: se.SpiceError = se.from_exception(exc)
+        error: se.AnySpiceError = se.from_exception(exc)
     else:
         error = se.SpiceError.network_error("Upstream failed", 503, f"/v1/users/{index}", exc)
     error = error.with_context(request_id=f"req-{index}", api_key=f"sk-live-{index:08d}")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Final, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Final, Literal, Never, TypeAlias, TypeVar, cast
 
 import attrs
 
 from spice_errors._classify import requested_wait
 from spice_errors._errors import (
+    AnySpiceError,
     AuthenticationError,
     NetworkError,
     RateLimitError,
@@ -35,12 +36,23 @@ __all__ = [
     "user_message",
 ]
 
-T = TypeVar("T")
-E = TypeVar("E", bound=SpiceError)
-E2 = TypeVar("E2", bound=SpiceError)
+if TYPE_CHECKING:
+    # With no branch given, nothing says what a recovery could succeed with or fail as;
+    # the error it is handed is one of the 16 unless the result it recovers says more.
+    from typing_extensions import TypeVar as DefaultTypeVar
 
-_Branch: TypeAlias = Callable[[E], SpiceResult[T, SpiceError]]
-_AsyncBranch: TypeAlias = Callable[[E], Awaitable[SpiceResult[T, SpiceError]]]
+    T = DefaultTypeVar("T", default=Never)
+    E = DefaultTypeVar("E", bound=SpiceError, default=AnySpiceError)
+    E2 = DefaultTypeVar("E2", bound=SpiceError, default=Never)
+else:
+    T = TypeVar("T")
+    E = TypeVar("E", bound=SpiceError)
+    E2 = TypeVar("E2", bound=SpiceError)
+
+_Routed: TypeAlias = NetworkError | RetryableError
+"""What the branches of `recover_network` are called with: the errors it routes."""
+_Branch: TypeAlias = Callable[[_Routed], SpiceResult[T, E2]]
+_AsyncBranch: TypeAlias = Callable[[_Routed], Awaitable[SpiceResult[T, E2]]]
 _FAIL_FAST: Final = frozenset({401, 403})
 _NOT_FOUND: Final = 404
 
@@ -63,10 +75,10 @@ def _route(error: SpiceError) -> Literal["server", "not_found", "fail_fast", "ot
 
 def recover_network(
     *,
-    on_server_error: _Branch[SpiceError, T] | None = None,
-    on_not_found: _Branch[SpiceError, T] | None = None,
-    otherwise: _Branch[SpiceError, T] | None = None,
-) -> Callable[[SpiceError], SpiceResult[T, SpiceError]]:
+    on_server_error: _Branch[T, E2] | None = None,
+    on_not_found: _Branch[T, E2] | None = None,
+    otherwise: _Branch[T, E2] | None = None,
+) -> Callable[[E], SpiceResult[T, E | E2]]:
     """The guide's network recovery, as a function for ``recover_with``.
 
     A `NetworkError` or `RetryableError` with a 5xx status goes to ``on_server_error``
@@ -83,14 +95,15 @@ def recover_network(
     .. versionadded:: 0.1.0
     """
 
-    def recover(error: SpiceError) -> SpiceResult[T, SpiceError]:
+    def recover(error: E) -> SpiceResult[T, E | E2]:
         route = _route(error)
+        routed = cast("_Routed", error)  # `_route` sends only these to a branch
         if route == "server" and on_server_error is not None:
-            return on_server_error(error)
+            return on_server_error(routed)
         if route == "not_found" and on_not_found is not None:
-            return on_not_found(error)
+            return on_not_found(routed)
         if route == "otherwise" and otherwise is not None:
-            fallback = otherwise(error)
+            fallback = otherwise(routed)
             return fallback if isinstance(fallback, Success) else Failure(error)
         return Failure(error)
 
@@ -99,23 +112,24 @@ def recover_network(
 
 def recover_network_async(
     *,
-    on_server_error: _AsyncBranch[SpiceError, T] | None = None,
-    on_not_found: _AsyncBranch[SpiceError, T] | None = None,
-    otherwise: _AsyncBranch[SpiceError, T] | None = None,
-) -> Callable[[SpiceError], Awaitable[SpiceResult[T, SpiceError]]]:
+    on_server_error: _AsyncBranch[T, E2] | None = None,
+    on_not_found: _AsyncBranch[T, E2] | None = None,
+    otherwise: _AsyncBranch[T, E2] | None = None,
+) -> Callable[[E], Awaitable[SpiceResult[T, E | E2]]]:
     """`recover_network` with async branches, for ``recover_with_async``.
 
     .. versionadded:: 0.1.0
     """
 
-    async def recover(error: SpiceError) -> SpiceResult[T, SpiceError]:
+    async def recover(error: E) -> SpiceResult[T, E | E2]:
         route = _route(error)
+        routed = cast("_Routed", error)  # `_route` sends only these to a branch
         if route == "server" and on_server_error is not None:
-            return await on_server_error(error)
+            return await on_server_error(routed)
         if route == "not_found" and on_not_found is not None:
-            return await on_not_found(error)
+            return await on_not_found(routed)
         if route == "otherwise" and otherwise is not None:
-            fallback = await otherwise(error)
+            fallback = await otherwise(routed)
             return fallback if isinstance(fallback, Success) else Failure(error)
         return Failure(error)
 

@@ -108,7 +108,7 @@ class TestRecoverNetwork:
 
     def test_missing_branches_pass_through(self) -> None:
         """A branch left as None passes the failure through."""
-        recover: Callable[[SpiceError], SpiceResult[Never]] = se.recover_network()
+        recover = se.recover_network()
         for error in (SERVER, NOT_FOUND, se.NetworkError("x", status_code=400)):
             assert Failure(error) == Failure(error).recover_with(recover)
 

@@ -254,9 +254,9 @@ class TestValues:
         assert Success(1) == Success[int](1)
 
     def test_alias_defaults_its_error_type(self) -> None:
-        """SpiceResult[int] is Success[int] | Failure[SpiceError] at run time too."""
+        """SpiceResult[int] is Success[int] | Failure[AnySpiceError] at run time too."""
         # mypy cannot subscript a union alias in an expression; the run-time value is the test.
-        assert Success[int] | Failure[SpiceError] == SpiceResult[int]  # type: ignore[misc]
+        assert Success[int] | Failure[se.AnySpiceError] == SpiceResult[int]  # type: ignore[misc]
         assert Success[str] | Failure[se.NetworkError] == SpiceResult[str, se.NetworkError]  # type: ignore[misc]
         assert "spice_errors.SpiceResult" == repr(SpiceResult)
 

@@ -25,7 +25,7 @@ def some_network_int() -> SpiceResult[int, se.NetworkError]:
 
 # -- the alias and its default ----------------------------------------------------------
 ok = some_int()
-assert_type(ok, Success[int] | Failure[SpiceError])
+assert_type(ok, Success[int] | Failure[se.AnySpiceError])
 narrow: SpiceResult[int, se.NetworkError] = Failure(se.NetworkError("down"))
 
 # -- covariance: a more precise failure or success is a SpiceResult[int] ------------------
@@ -55,10 +55,10 @@ async def check_async() -> None:
     assert_type(await se.catching_async(fetch, 1), Success[str] | Failure[se.AnySpiceError])
     assert_type(await se.catch_spice_error_async(fetch, 1), SpiceResult[str, se.AnySpiceError])
     assert_type(await fetched(1), SpiceResult[str, se.AnySpiceError])
-    assert_type(await ok.map_async(fetch), Success[str] | Failure[SpiceError])
+    assert_type(await ok.map_async(fetch), Success[str] | Failure[se.AnySpiceError])
     assert_type(
         await ok.bind_async(lambda n: se.catching_async(fetch, n)),
-        Success[str] | Failure[se.AnySpiceError] | Failure[SpiceError],
+        Success[str] | Failure[se.AnySpiceError] | Failure[se.AnySpiceError],
     )
 
 
@@ -80,14 +80,15 @@ assert_type(ok.get_or_none(), int | None)
 assert_type(ok.get_or_default("none"), int | str)
 assert_type(ok.get_or_else(lambda error: len(error.message)), int)
 assert_type(ok.get_or_raise(), int)
-assert_type(ok.error_or_none(), SpiceError | None)
+assert_type(ok.error_or_none(), se.AnySpiceError | None)
 assert_type(ok.is_success, bool)
 
 # -- transforming -----------------------------------------------------------------------
-assert_type(ok.map(str), Success[str] | Failure[SpiceError])
-assert_type(ok.map(lambda n: n * 2.5), Success[float] | Failure[SpiceError])
+assert_type(ok.map(str), Success[str] | Failure[se.AnySpiceError])
+assert_type(ok.map(lambda n: n * 2.5), Success[float] | Failure[se.AnySpiceError])
 assert_type(
-    ok.map_catching(lambda n: 10 // n), SpiceResult[int, se.AnySpiceError] | Failure[SpiceError]
+    ok.map_catching(lambda n: 10 // n),
+    SpiceResult[int, se.AnySpiceError] | Failure[se.AnySpiceError],
 )
 
 
@@ -96,8 +97,10 @@ def to_network(n: int) -> SpiceResult[str, se.NetworkError]:
 
 
 # bind can change the error type: the union says which errors can come out.
-assert_type(ok.bind(to_network), Success[str] | Failure[se.NetworkError] | Failure[SpiceError])
-assert_type(ok.flat_map(to_network), SpiceResult[str, se.NetworkError] | Failure[SpiceError])
+assert_type(
+    ok.bind(to_network), Success[str] | Failure[se.NetworkError] | Failure[se.AnySpiceError]
+)
+assert_type(ok.flat_map(to_network), SpiceResult[str, se.NetworkError] | Failure[se.AnySpiceError])
 assert_type(
     ok.map_error(lambda error: se.UnknownError(error.message)),
     Success[int] | Failure[se.UnknownError],
@@ -107,8 +110,8 @@ assert_type(ok.recover(lambda error: "default"), Success[int] | Success[str])
 assert_type(
     ok.recover_with(lambda error: to_network(0)), Success[int] | SpiceResult[str, se.NetworkError]
 )
-assert_type(ok.on_success(print), Success[int] | Failure[SpiceError])
-assert_type(ok.on_failure(print), Success[int] | Failure[SpiceError])
+assert_type(ok.on_success(print), Success[int] | Failure[se.AnySpiceError])
+assert_type(ok.on_failure(print), Success[int] | Failure[se.AnySpiceError])
 assert_type(ok.fold(str, lambda error: error.code), str)
 
 
@@ -144,7 +147,7 @@ def by_failure_helper(result: SpiceResult[int, se.NetworkError]) -> int:
 def by_isinstance(result: SpiceResult[int]) -> int:
     if isinstance(result, Success):
         return result.value
-    assert_type(result, Failure[SpiceError])
+    assert_type(result, Failure[se.AnySpiceError])
     return -1
 
 
@@ -155,14 +158,14 @@ assert_type(se.partition(results), tuple[list[int], list[se.NetworkError]])
 assert_type(se.traverse(["1", "2"], parse), SpiceResult[list[int], se.AnySpiceError])
 assert_type(
     se.zip(ok, to_network(1)),
-    Success[tuple[int, str]] | Failure[SpiceError] | Failure[se.NetworkError],
+    Success[tuple[int, str]] | Failure[se.AnySpiceError] | Failure[se.NetworkError],
 )
 assert_type(
     se.zip(ok, ok, to_network(1)),
-    Success[tuple[int, int, str]] | Failure[SpiceError] | Failure[se.NetworkError],
+    Success[tuple[int, int, str]] | Failure[se.AnySpiceError] | Failure[se.NetworkError],
 )
-assert_type(se.zip(ok, ok, ok, ok), Success[tuple[int, int, int, int]] | Failure[SpiceError])
-assert_type(se.zip(ok, ok, ok, ok, ok), SpiceResult[tuple[int, ...], SpiceError])
+assert_type(se.zip(ok, ok, ok, ok), Success[tuple[int, int, int, int]] | Failure[se.AnySpiceError])
+assert_type(se.zip(ok, ok, ok, ok, ok), SpiceResult[tuple[int, ...], se.AnySpiceError])
 assert_type(se.filter_successes(results), Iterator[int])
 assert_type(se.unwrap_successes(results), Iterator[int])
 assert_type(se.as_results([1, 2]), Iterator[SpiceResult[int, se.AnySpiceError]])
@@ -183,7 +186,7 @@ assert_type(
 )
 
 # -- returns interop --------------------------------------------------------------------
-assert_type(ok.to_returns(), Result[int, Never] | Result[Never, SpiceError])
+assert_type(ok.to_returns(), Result[int, Never] | Result[Never, se.AnySpiceError])
 converted: Result[int, SpiceError] = ok.to_returns()
 
 
@@ -228,3 +231,33 @@ def to_int(text: str) -> Success[int]:
 
 traversed = se.traverse(["1", "2"], to_int)
 assert_type(traversed, Success[list[int]] | Failure[Never])
+
+
+# -- the default error type is the union of the 16, so matching it is proved complete ----
+def failure_code(result: SpiceResult[int]) -> str:
+    """A plain SpiceResult[int]'s error is an AnySpiceError: no annotation needed."""
+    if isinstance(result, Success):
+        return "ok"
+    error = result.error
+    match error:
+        case (
+            se.AgentError()
+            | se.CommError()
+            | se.ExecutionError()
+            | se.ToolError()
+            | se.ToolLookupError()
+            | se.ConfigurationError()
+            | se.ValidationError()
+            | se.NetworkError()
+            | se.TimeoutError()
+            | se.AuthenticationError()
+            | se.RateLimitError()
+            | se.SerializationError()
+            | se.CheckpointError()
+            | se.RoutingError()
+            | se.RetryableError()
+            | se.UnknownError()
+        ):
+            return error.code
+        case _:
+            assert_never(error)

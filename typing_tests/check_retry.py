@@ -42,7 +42,7 @@ async def decorated_async(n: int) -> SpiceResult[str]:
     return Success(str(n))
 
 
-assert_type(decorated(1), SpiceResult[str, SpiceError | se.AnySpiceError])
+assert_type(decorated(1), SpiceResult[str, se.AnySpiceError])
 coroutine: Coroutine[object, object, SpiceResult[str, SpiceError | se.AnySpiceError]] = (
     decorated_async(1)
 )
@@ -63,7 +63,10 @@ def on_retry(event: se.RetryEvent) -> None:
 
 # -- recovery ----------------------------------------------------------------------------
 recover = se.recover_network(on_not_found=lambda error: Success("default"))
-assert_type(fetch().recover_with(recover), Success[int] | SpiceResult[str, SpiceError])
+# The recovery is generic in the error type: a NetworkError stays a NetworkError.
+assert_type(fetch().recover_with(recover), Success[int] | SpiceResult[str, se.NetworkError])
+retried = se.recover_network(on_server_error=lambda error: fetch())
+assert_type(fetch().recover_with(retried), SpiceResult[int, se.NetworkError])
 assert_type(se.user_message(se.ValidationError("bad")), se.UserMessage)
 breaker = se.CircuitBreaker()
 assert_type(breaker.call(fetch), SpiceResult[int, se.NetworkError | se.AnySpiceError])
