@@ -29,40 +29,22 @@ has to be raised.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, Final, Literal, Self, TypeAlias, cast, final, get_args
+from typing import ClassVar, Final, Literal, TypeAlias, cast, final, get_args
 
 import attrs
 
+from spice_errors._base import SpiceError, sealed, shown_fields
 from spice_errors._exception import SpiceException
-from spice_errors._fast_init import evolve_context, own_kinds, prepare
+from spice_errors._fast_init import prepare
 from spice_errors._hint import RetryHint
-from spice_errors._kinds import (
-    DURATION,
-    EMPTY,
-    HINT,
-    INPUT,
-    NAME,
-    NAMES,
-    STATUS,
-    URL,
-    VALUE,
-    Kind,
-    check_keys,
-)
-from spice_errors._namespace import Leaf, Namespace
-from spice_errors._redact import (
-    MASK,
-    is_secret_key,
-    redact_mapping,
-    redact_text,
-    redact_url,
-    redact_value,
-)
+from spice_errors._kinds import DURATION, HINT, INPUT, NAME, NAMES, STATUS, URL, VALUE
+from spice_errors._namespace import Leaf
 
 __all__ = [
+    "ALL_TYPES",
+    "BY_CODE",
     "AgentError",
     "AnySpiceError",
     "AuthenticationError",
@@ -82,10 +64,10 @@ __all__ = [
     "ToolLookupError",
     "UnknownError",
     "ValidationError",
+    "shown_fields",
 ]
 
 _DETAIL_LIMIT: Final = 10
-_now_ns = time.time_ns
 
 
 def _name_list(message: str, label: str, names: tuple[str, ...]) -> str:
@@ -97,371 +79,8 @@ def _name_list(message: str, label: str, names: tuple[str, ...]) -> str:
     return f"{message}. Available {label}: {shown}{suffix}"
 
 
-if TYPE_CHECKING:
-    from abc import abstractmethod
-
-    # Type checkers see attrs' own decorator, with the __init__ and __eq__ it implies.
-    from attrs import frozen as _sealed
-else:
-
-    def _sealed(cls: type) -> type:
-        """Attrs' frozen, slotted class without the __init__, __eq__ and repr it would make.
-
-        Each type gets a faster __init__ and __eq__ of its own, generated on first use
-        (`spice_errors._fast_init`): generating attrs' own for the 17 classes at import
-        would add about 2.2 ms (10 %) to ``import spice_errors``.
-        """
-        return attrs.define(
-            cls, frozen=True, init=False, eq=False, repr=False, hash=False, getstate_setstate=False
-        )
-
-
-@_sealed
-class SpiceError(Namespace):
-    """Base of the sealed error hierarchy. Use one of its 16 types.
-
-    Every error has a ``message`` (the one positional argument), a per-type ``code``,
-    an optional ``cause`` (the exception behind it), a read-only ``context`` of
-    debugging facts and a ``timestamp`` in epoch milliseconds.
-
-    Equality compares the type, message, typed fields and context; ``cause`` and
-    ``timestamp`` are left out. The hash covers the type and message only, so errors
-    holding unhashable context values still hash.
-
-    .. versionadded:: 0.1.0
-    """
-
-    code: ClassVar[str] = "SPICE_ERROR"
-
-    if TYPE_CHECKING:
-
-        @abstractmethod
-        def _one_of_the_sixteen(self) -> None:
-            """A marker only type checkers see: `SpiceError` itself cannot be built."""
-
-    message: str
-    cause: BaseException | None = attrs.field(default=None, kw_only=True, eq=False)
-    context: Mapping[str, object] = attrs.field(default=EMPTY, kw_only=True)
-    timestamp: int = attrs.field(
-        factory=lambda: _now_ns() // 1_000_000,
-        kw_only=True,
-        eq=False,
-    )
-
-    def __init_subclass__(cls, **kwargs: object) -> None:
-        # attrs rebuilds each slotted class, so this runs twice per type, both times here.
-        if cls.__module__ != __name__:
-            msg = (
-                f"SpiceError is sealed: {cls.__qualname__} cannot subclass "
-                f"{cls.__mro__[1].__qualname__}. Use one of its 16 types and put what "
-                f"is specific to your case in `context` (see `with_context`)."
-            )
-            raise TypeError(msg)
-        super().__init_subclass__(**kwargs)
-
-    def __hash__(self) -> int:
-        return hash((type(self), self.message))
-
-    def __str__(self) -> str:
-        return f"{self.code}: {redact_text(self.message)}"
-
-    def __repr__(self) -> str:
-        parts = [repr(redact_text(self.message))]
-        parts.extend(f"{name}={value!r}" for name, value in shown_fields(self))
-        if self.context:
-            parts.append(f"context={redact_mapping(self.context)!r}")
-        if self.cause is not None:
-            parts.append(f"cause={type(self.cause).__qualname__}")
-        return f"{type(self).__qualname__}({', '.join(parts)})"
-
-    def with_context(self, mapping: Mapping[str, object] | None = None, /, **pairs: object) -> Self:
-        """Return a copy of this error whose context also holds the given pairs.
-
-        New keys win over old ones; the type, fields and ``timestamp`` are kept.
-
-        Examples:
-            >>> error = SpiceError.network_error("Upstream failed", 503)
-            >>> error.with_context(retry_count=3).with_context({"x-request-id": "abc"}).context
-            mappingproxy({'retry_count': 3, 'x-request-id': 'abc'})
-
-        .. versionadded:: 0.1.0
-        """
-        if mapping is None:
-            merged = {**self.context, **pairs}
-        else:
-            merged = {**self.context, **mapping, **pairs}
-            check_keys(merged)
-        evolved: Self = evolve_context(self, MappingProxyType(merged))
-        return evolved
-
-    def to_dict(self, *, redact: bool = True) -> dict[str, object]:
-        """This error as plain data, cause chain included; secrets masked unless told.
-
-        ``redact=False`` keeps secrets and is meant for trusted transport only.
-        `spice_errors.error_from_dict` reads it back.
-
-        .. versionadded:: 0.1.0
-        """
-        from spice_errors._serialization import error_to_dict
-
-        return error_to_dict(self, redact=redact)
-
-    def to_json(self, *, redact: bool = True) -> str:
-        """This error as a JSON document; see `to_dict`.
-
-        .. versionadded:: 0.1.0
-        """
-        from spice_errors._serialization import error_to_json
-
-        return error_to_json(self, redact=redact)
-
-    def report(self) -> str:
-        """A multi-line report for people: type and code, message, fields, context, causes.
-
-        The context is masked, and the cause chain is followed to its root through
-        ``__cause__`` (or ``__context__``) as ``Caused by:`` lines, 32 at the most,
-        stopping where a chain loops back.
-
-        Examples:
-            >>> error = SpiceError.network_error(
-            ...     "Upstream failed", 503, cause=ConnectionResetError("reset by peer")
-            ... )
-            >>> print(error.with_context(api_key="sk-1", attempt=2).report())
-            NetworkError (NETWORK_ERROR): Upstream failed
-              status_code: 503
-              context:
-                api_key: '***'
-                attempt: 2
-            Caused by: ConnectionResetError: reset by peer
-
-        .. versionadded:: 0.1.0
-        """
-        from spice_errors._report import report
-
-        return report(self)
-
-    def to_exception(self) -> SpiceException:
-        """Wrap this error in a `SpiceException`, ready to ``raise``.
-
-        .. versionadded:: 0.1.0
-        """
-        return SpiceException(self)
-
-    # -- factories, in the Kotlin framework's argument order ---------------------------
-
-    @staticmethod
-    def agent_error(
-        message: str,
-        agent_id: str | None = None,
-        cause: BaseException | None = None,
-    ) -> AgentError:
-        """Build an `AgentError`."""
-        return AgentError(message, agent_id=agent_id, cause=cause)
-
-    @staticmethod
-    def comm_error(
-        message: str,
-        comm: object = None,
-        cause: BaseException | None = None,
-    ) -> CommError:
-        """Build a `CommError`."""
-        return CommError(message, comm=comm, cause=cause)
-
-    @staticmethod
-    def execution_error(
-        message: str,
-        graph_id: str | None = None,
-        node_id: str | None = None,
-        cause: BaseException | None = None,
-    ) -> ExecutionError:
-        """Build an `ExecutionError`."""
-        return ExecutionError(message, graph_id=graph_id, node_id=node_id, cause=cause)
-
-    @staticmethod
-    def tool_error(
-        message: str,
-        tool_name: str,
-        cause: BaseException | None = None,
-    ) -> ToolError:
-        """Build a `ToolError`."""
-        return ToolError(message, tool_name=tool_name, cause=cause)
-
-    @staticmethod
-    def tool_lookup_error(
-        message: str,
-        tool_name: str | None = None,
-        namespace: str | None = None,
-        available_tools: Iterable[str] = (),
-        cause: BaseException | None = None,
-    ) -> ToolLookupError:
-        """Build a `ToolLookupError`."""
-        return ToolLookupError(
-            message,
-            tool_name=tool_name,
-            namespace=namespace,
-            available_tools=tuple(available_tools),
-            cause=cause,
-        )
-
-    @staticmethod
-    def config_error(
-        message: str,
-        field: str | None = None,
-        cause: BaseException | None = None,
-    ) -> ConfigurationError:
-        """Build a `ConfigurationError`."""
-        return ConfigurationError(message, field=field, cause=cause)
-
-    @staticmethod
-    def validation_error(
-        message: str,
-        field: str | None = None,
-        expected_type: str | None = None,
-        actual_value: object = None,
-    ) -> ValidationError:
-        """Build a `ValidationError`."""
-        return ValidationError(
-            message,
-            field=field,
-            expected_type=expected_type,
-            actual_value=actual_value,
-        )
-
-    @staticmethod
-    def network_error(
-        message: str,
-        status_code: int | None = None,
-        endpoint: str | None = None,
-        cause: BaseException | None = None,
-    ) -> NetworkError:
-        """Build a `NetworkError`."""
-        return NetworkError(message, status_code=status_code, endpoint=endpoint, cause=cause)
-
-    @staticmethod
-    def timeout_error(
-        message: str,
-        timeout_ms: int | None = None,
-        operation: str | None = None,
-    ) -> TimeoutError:
-        """Build a `TimeoutError` (the library's, not the builtin)."""
-        return TimeoutError(message, timeout_ms=timeout_ms, operation=operation)
-
-    @staticmethod
-    def auth_error(
-        message: str,
-        provider: str | None = None,
-        cause: BaseException | None = None,
-    ) -> AuthenticationError:
-        """Build an `AuthenticationError`."""
-        return AuthenticationError(message, provider=provider, cause=cause)
-
-    @staticmethod
-    def rate_limit_error(
-        message: str,
-        retry_after_ms: int | None = None,
-        limit_type: str | None = None,
-    ) -> RateLimitError:
-        """Build a `RateLimitError`."""
-        return RateLimitError(message, retry_after_ms=retry_after_ms, limit_type=limit_type)
-
-    @staticmethod
-    def serialization_error(
-        message: str,
-        format: str | None = None,  # noqa: A002 -- the field's name in the contract
-        cause: BaseException | None = None,
-    ) -> SerializationError:
-        """Build a `SerializationError`."""
-        return SerializationError(message, format=format, cause=cause)
-
-    @staticmethod
-    def checkpoint_error(
-        message: str,
-        checkpoint_id: str | None = None,
-        cause: BaseException | None = None,
-    ) -> CheckpointError:
-        """Build a `CheckpointError`."""
-        return CheckpointError(message, checkpoint_id=checkpoint_id, cause=cause)
-
-    @staticmethod
-    def routing_error(  # noqa: PLR0913, PLR0917 -- mirrors the Kotlin factory's parameters
-        message: str,
-        engine_id: str | None = None,
-        result_id: str | None = None,
-        node_id: str | None = None,
-        available_targets: Iterable[str] = (),
-        cause: BaseException | None = None,
-    ) -> RoutingError:
-        """Build a `RoutingError`."""
-        return RoutingError(
-            message,
-            engine_id=engine_id,
-            result_id=result_id,
-            node_id=node_id,
-            available_targets=tuple(available_targets),
-            cause=cause,
-        )
-
-    @staticmethod
-    def retryable_error(
-        message: str,
-        status_code: int | None = None,
-        error_code: str | None = None,
-        retry_hint: RetryHint | None = None,
-        cause: BaseException | None = None,
-    ) -> RetryableError:
-        """Build a `RetryableError`."""
-        return RetryableError(
-            message,
-            status_code=status_code,
-            error_code=error_code,
-            retry_hint=retry_hint,
-            cause=cause,
-        )
-
-    @staticmethod
-    def retryable_http_error(
-        status_code: int,
-        message: str,
-        retry_after_seconds: float | None = None,
-        cause: BaseException | None = None,
-    ) -> RetryableError:
-        """Build a `RetryableError` for an HTTP answer, with its ``Retry-After``.
-
-        Raises:
-            ValueError: When ``retry_after_seconds`` is negative, NaN or infinite.
-        """
-        hint = None
-        if retry_after_seconds is not None:
-            hint = RetryHint.from_retry_after_seconds(
-                retry_after_seconds,
-                reason=f"HTTP {status_code} Retry-After",
-            )
-        return RetryableError(
-            message,
-            status_code=status_code,
-            retry_hint=hint,
-            cause=cause,
-            context={"status_code": status_code},
-        )
-
-    @staticmethod
-    def unknown_error(message: str, cause: BaseException | None = None) -> UnknownError:
-        """Build an `UnknownError`."""
-        return UnknownError(message, cause=cause)
-
-    @staticmethod
-    def from_exception(exc: BaseException) -> AnySpiceError:
-        """Map any exception to the error that describes it; never raises.
-
-        The same as `from_exception`.
-        """
-        from spice_errors._from_exception import from_exception
-
-        return from_exception(exc)
-
-
 @final
-@_sealed
+@sealed
 class AgentError(Leaf, SpiceError):
     """An agent failed to process a communication, to start, or is in a bad state."""
 
@@ -470,7 +89,7 @@ class AgentError(Leaf, SpiceError):
 
 
 @final
-@_sealed
+@sealed
 class CommError(Leaf, SpiceError):
     """A communication was malformed, could not be routed or was not delivered."""
 
@@ -479,7 +98,7 @@ class CommError(Leaf, SpiceError):
 
 
 @final
-@_sealed
+@sealed
 class ExecutionError(Leaf, SpiceError):
     """Running a graph or one of its nodes failed; also what exhausted retries return."""
 
@@ -489,7 +108,7 @@ class ExecutionError(Leaf, SpiceError):
 
 
 @final
-@_sealed
+@sealed
 class ToolError(Leaf, SpiceError):
     """A tool ran and failed."""
 
@@ -498,7 +117,7 @@ class ToolError(Leaf, SpiceError):
 
 
 @final
-@_sealed
+@sealed
 class ToolLookupError(Leaf, SpiceError):
     """A tool was asked for by name and not found."""
 
@@ -520,7 +139,7 @@ class ToolLookupError(Leaf, SpiceError):
 
 
 @final
-@_sealed
+@sealed
 class ConfigurationError(Leaf, SpiceError):
     """Configuration is missing or invalid; also a missing optional dependency."""
 
@@ -529,7 +148,7 @@ class ConfigurationError(Leaf, SpiceError):
 
 
 @final
-@_sealed
+@sealed
 class ValidationError(Leaf, SpiceError):
     """Input did not match what was expected. An HTTP 400 or 422."""
 
@@ -540,7 +159,7 @@ class ValidationError(Leaf, SpiceError):
 
 
 @final
-@_sealed
+@sealed
 class NetworkError(Leaf, SpiceError):
     """A request failed on the way (DNS, connect, TLS, read) or the server answered an error."""
 
@@ -550,7 +169,7 @@ class NetworkError(Leaf, SpiceError):
 
 
 @final
-@_sealed
+@sealed
 class TimeoutError(Leaf, SpiceError):  # noqa: A001 -- the contract's name; left out of `__all__` of the package
     """An operation did not finish in time."""
 
@@ -560,7 +179,7 @@ class TimeoutError(Leaf, SpiceError):  # noqa: A001 -- the contract's name; left
 
 
 @final
-@_sealed
+@sealed
 class AuthenticationError(Leaf, SpiceError):
     """Credentials are missing, invalid, expired or lack a permission (HTTP 401, 403)."""
 
@@ -569,7 +188,7 @@ class AuthenticationError(Leaf, SpiceError):
 
 
 @final
-@_sealed
+@sealed
 class RateLimitError(Leaf, SpiceError):
     """Too many requests (HTTP 429); ``retry_after_ms`` says how long to wait."""
 
@@ -579,7 +198,7 @@ class RateLimitError(Leaf, SpiceError):
 
 
 @final
-@_sealed
+@sealed
 class SerializationError(Leaf, SpiceError):
     """Data could not be encoded or decoded; ``format`` names the format."""
 
@@ -588,7 +207,7 @@ class SerializationError(Leaf, SpiceError):
 
 
 @final
-@_sealed
+@sealed
 class CheckpointError(Leaf, SpiceError):
     """A checkpoint could not be saved or restored."""
 
@@ -597,7 +216,7 @@ class CheckpointError(Leaf, SpiceError):
 
 
 @final
-@_sealed
+@sealed
 class RoutingError(Leaf, SpiceError):
     """A result could not be routed to a target."""
 
@@ -613,7 +232,7 @@ class RoutingError(Leaf, SpiceError):
 
 
 @final
-@_sealed
+@sealed
 class RetryableError(Leaf, SpiceError):
     """A failure known to be worth retrying, possibly with a `RetryHint`."""
 
@@ -632,7 +251,7 @@ class RetryableError(Leaf, SpiceError):
 
 
 @final
-@_sealed
+@sealed
 class UnknownError(Leaf, SpiceError):
     """Anything that fits no other type; ``context["exception_type"]`` names its origin."""
 
@@ -665,23 +284,6 @@ BY_CODE: Final[Mapping[str, type[AnySpiceError]]] = MappingProxyType(
     {cls.code: cls for cls in ALL_TYPES}
 )
 """Each code's type."""
-
-
-def shown_fields(error: SpiceError) -> list[tuple[str, object]]:
-    """An error's own fields as they may be shown: secrets masked, URLs redacted."""
-    return [(name, _shown(error, name, kind)) for name, kind in own_kinds(type(error))]
-
-
-def _shown(error: SpiceError, name: str, kind: Kind) -> object:
-    value: object = getattr(error, name)
-    if kind == "url" and isinstance(value, str):
-        return redact_url(value)
-    if kind == "input" and (
-        is_secret_key(getattr(error, "field", None))
-        or is_secret_key(getattr(error, "expected_type", None))
-    ):
-        return MASK
-    return redact_value(value)
 
 
 def _abstract_init(_self: SpiceError, *_args: object, **_kwargs: object) -> None:
