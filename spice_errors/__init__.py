@@ -8,7 +8,6 @@ raising them.
 .. versionadded:: 0.1.0
 """
 
-from types import FunctionType
 from typing import TYPE_CHECKING
 
 from spice_errors import http as http
@@ -91,6 +90,7 @@ from spice_errors._serialization import (
     result_from_json,
 )
 from spice_errors._testing import is_testing, retry_testing, set_testing
+from spice_errors._text import show_public_path
 
 __all__ = [
     "AgentError",
@@ -187,14 +187,5 @@ else:
         return version("spice-errors")
 
 
-def _show_public_path() -> None:
-    """Show the public path in reprs, tracebacks and pickles, not the private module's."""
-    namespace = globals()
-    for name in (*__all__, "TimeoutError", "zip"):
-        obj = namespace[name]
-        if isinstance(obj, type | FunctionType) and obj.__module__.startswith("spice_errors."):
-            obj.__module__ = __name__
-
-
-_show_public_path()
-del _show_public_path
+show_public_path(globals(), [*__all__, "TimeoutError", "zip"])
+del show_public_path

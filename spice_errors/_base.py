@@ -148,8 +148,8 @@ class SpiceError(Namespace):
         if mapping is None:
             merged = {**self.context, **pairs}
         else:
+            check_keys(mapping)  # the old keys were checked when this error was built
             merged = {**self.context, **mapping, **pairs}
-            check_keys(merged)
         evolved: Self = evolve_context(self, MappingProxyType(merged))
         return evolved
 

@@ -137,15 +137,13 @@ def _source(cls: type[SpiceError]) -> str:
 
 # Each kind's check, as lines of the generated __init__ (formatted with the field's name).
 # The fast path tests the exact type inline; the kind's check accepts subclasses or raises.
+_TEXT_CHECK: Final = (
+    "    if {name} is not None and type({name}) is not str:\n"
+    "        check_text(OWNER, '{name}', {name})\n"
+)
 _CHECKS: Final[dict[Kind, str]] = {
-    "name": (
-        "    if {name} is not None and type({name}) is not str:\n"
-        "        check_text(OWNER, '{name}', {name})\n"
-    ),
-    "url": (
-        "    if {name} is not None and type({name}) is not str:\n"
-        "        check_text(OWNER, '{name}', {name})\n"
-    ),
+    "name": _TEXT_CHECK,
+    "url": _TEXT_CHECK,
     "status": (
         "    if {name} is not None and (type({name}) is not int or not 100 <= {name} <= 599):\n"
         "        check_status(OWNER, '{name}', {name})\n"

@@ -85,8 +85,7 @@ def _type_name(exc: BaseException) -> str:
     """A link's type on the wire: always qualified, ``builtins.`` included."""
     if isinstance(exc, SerializedException):
         return exc.type_name
-    name = type_name(exc)
-    return name if "." in name else f"builtins.{name}"
+    return type_name(exc, builtins=True)
 
 
 def cause_to_data(cause: BaseException | None, *, redact: bool) -> dict[str, object] | None:

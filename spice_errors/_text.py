@@ -6,6 +6,8 @@ This module imports nothing of the package, so every other module may use it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from types import FunctionType
 from typing import TypeGuard
 
 __all__ = [
@@ -18,6 +20,7 @@ __all__ = [
     "is_int_at_least",
     "is_number",
     "next_cause",
+    "show_public_path",
     "type_name",
 ]
 
@@ -47,18 +50,19 @@ def is_error_status(status: object) -> TypeGuard[int]:
     return in_range(status, 400, 599)
 
 
-def type_name(obj: object) -> str:
-    """The qualified name of ``obj``'s class, without ``builtins.``; never raises.
+def type_name(obj: object, *, builtins: bool = False) -> str:
+    """The qualified name of ``obj``'s class; never raises.
 
-    ``KeyError`` for a builtin, ``httpx.ConnectError`` for anything else. A class may
-    define ``__module__`` and ``__qualname__`` as anything at all: then its plain name.
+    ``KeyError`` for a builtin (``builtins.KeyError`` with ``builtins=True``, as the wire
+    forms write it), ``httpx.ConnectError`` for anything else. A class may define
+    ``__module__`` and ``__qualname__`` as anything at all: then its plain name.
     """
     cls = type(obj)
     try:
         module, name = str(cls.__module__), str(cls.__qualname__)
     except Exception:  # noqa: BLE001 -- a class may define these as anything at all
         return cls.__name__
-    return name if module == "builtins" else f"{module}.{name}"
+    return name if module == "builtins" and not builtins else f"{module}.{name}"
 
 
 def exception_text(exc: BaseException) -> str:
@@ -110,3 +114,16 @@ class LazyPattern:
         if compiled is None:
             compiled = self._compiled = re.compile(self._source, self._flags)
         return compiled
+
+
+def show_public_path(namespace: dict[str, object], names: Iterable[str]) -> None:
+    """Give each class and function named its public module, for reprs and tracebacks.
+
+    Run by each public module (the package, ``http``) on what it re-exports from the
+    private ones, so that pickles and tracebacks show the address users import.
+    """
+    public = str(namespace["__name__"])
+    for name in names:
+        obj = namespace[name]
+        if isinstance(obj, type | FunctionType) and obj.__module__.startswith("spice_errors."):
+            obj.__module__ = public

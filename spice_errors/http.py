@@ -14,6 +14,7 @@ from spice_errors._response import (
     from_response,
     parse_retry_after,
 )
+from spice_errors._text import show_public_path
 
 __all__ = [
     "PROBLEM_JSON_MEDIA_TYPE",
@@ -26,11 +27,5 @@ __all__ = [
 ]
 
 
-def _show_public_path() -> None:
-    """Show ``spice_errors.http`` in reprs and tracebacks, not the private modules."""
-    for name in ("from_problem", "from_response", "parse_retry_after", "status_for", "to_problem"):
-        globals()[name].__module__ = __name__
-
-
-_show_public_path()
-del _show_public_path
+show_public_path(globals(), __all__)
+del show_public_path
