@@ -664,6 +664,7 @@ _FIELD_VALUES: Mapping[str, object] = {
     "comm": {"id": 7, "to": ["a", "b"]},
     "actual_value": [1, 2.5, None],
     "endpoint": "https://api.example.com/v1/items?page=2",
+    "errors": (se.ValidationError("must be positive", field="age", context={"pointer": "/age"}),),
 }
 _CONTEXT: Mapping[str, object] = {
     "attempt": 2,

@@ -13,11 +13,17 @@ from typing import TYPE_CHECKING
 from spice_errors import http as http
 from spice_errors._breaker import CircuitBreaker, CircuitState
 from spice_errors._catching import (
+    AsyncResultDecorator,
+    ExceptionTypes,
+    ResultDecorator,
     as_result,
+    as_result_async,
     catch_spice_error,
     catch_spice_error_async,
     catching,
     catching_async,
+    catching_only,
+    catching_only_async,
     from_returns,
 )
 from spice_errors._classify import RetryClassifier, RetryDecision, classify, is_retryable
@@ -25,12 +31,15 @@ from spice_errors._collect import (
     as_results,
     as_results_async,
     collect,
+    collect_all,
     filter_successes,
     filter_successes_async,
     partition,
     traverse,
+    traverse_all,
     unwrap_successes,
     unwrap_successes_async,
+    zip_all,
 )
 from spice_errors._collect import zip as zip  # noqa: A004 -- importable explicitly, kept out of __all__
 from spice_errors._errors import (
@@ -95,16 +104,19 @@ from spice_errors._text import show_public_path
 __all__ = [
     "AgentError",
     "AnySpiceError",
+    "AsyncResultDecorator",
     "AuthenticationError",
     "CheckpointError",
     "CircuitBreaker",
     "CircuitState",
     "CommError",
     "ConfigurationError",
+    "ExceptionTypes",
     "ExecutionError",
     "Failure",
     "NetworkError",
     "RateLimitError",
+    "ResultDecorator",
     "RetryClassifier",
     "RetryDecision",
     "RetryEvent",
@@ -124,14 +136,18 @@ __all__ = [
     "UserMessage",
     "ValidationError",
     "as_result",
+    "as_result_async",
     "as_results",
     "as_results_async",
     "catch_spice_error",
     "catch_spice_error_async",
     "catching",
     "catching_async",
+    "catching_only",
+    "catching_only_async",
     "classify",
     "collect",
+    "collect_all",
     "error_from_dict",
     "error_from_json",
     "failure",
@@ -161,10 +177,12 @@ __all__ = [
     "set_testing",
     "success",
     "traverse",
+    "traverse_all",
     "unregister_exception_mapping",
     "unwrap_successes",
     "unwrap_successes_async",
     "user_message",
+    "zip_all",
 ]
 
 

@@ -29,7 +29,7 @@ has to be raised.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import ClassVar, Final, Literal, TypeAlias, cast, final, get_args
 
@@ -39,7 +39,18 @@ from spice_errors._base import SpiceError, sealed, shown_fields
 from spice_errors._exception import SpiceException
 from spice_errors._fast_init import prepare
 from spice_errors._hint import RetryHint
-from spice_errors._kinds import DURATION, HINT, INPUT, NAME, NAMES, STATUS, URL, VALUE
+from spice_errors._kinds import (
+    DURATION,
+    ERRORS,
+    HINT,
+    INPUT,
+    NAME,
+    NAMES,
+    STATUS,
+    URL,
+    VALUE,
+    as_names,
+)
 from spice_errors._namespace import Leaf
 
 __all__ = [
@@ -124,7 +135,9 @@ class ToolLookupError(Leaf, SpiceError):
     code: ClassVar[Literal["TOOL_LOOKUP_ERROR"]] = "TOOL_LOOKUP_ERROR"
     tool_name: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     namespace: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
-    available_tools: tuple[str, ...] = attrs.field(default=(), kw_only=True, metadata=NAMES)
+    available_tools: tuple[str, ...] = attrs.field(
+        default=(), kw_only=True, metadata=NAMES, converter=as_names
+    )
 
     def detailed_message(self) -> str:
         """The message followed by at most 10 of the available tools' names.
@@ -147,6 +160,15 @@ class ConfigurationError(Leaf, SpiceError):
     field: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
 
 
+def _as_errors(errors: Iterable[ValidationError]) -> tuple[ValidationError, ...]:
+    """What type checkers see `ValidationError` take for ``errors``: any iterable of them.
+
+    (The generated ``__init__`` checks each item and keeps them as a tuple, as
+    `spice_errors._kinds.errors_tuple` says.)
+    """
+    return tuple(errors)
+
+
 @final
 @sealed
 class ValidationError(Leaf, SpiceError):
@@ -156,6 +178,14 @@ class ValidationError(Leaf, SpiceError):
     field: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     expected_type: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     actual_value: object = attrs.field(default=None, kw_only=True, metadata=INPUT)
+    errors: tuple[ValidationError, ...] = attrs.field(
+        default=(), kw_only=True, metadata=ERRORS, converter=_as_errors
+    )
+    """Every problem found, in order, when there were several (`collect_all`); any
+    iterable of `ValidationError` is accepted and kept as a tuple.
+
+    .. versionadded:: 0.2.0
+    """
 
 
 @final
@@ -224,7 +254,9 @@ class RoutingError(Leaf, SpiceError):
     engine_id: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     result_id: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     node_id: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
-    available_targets: tuple[str, ...] = attrs.field(default=(), kw_only=True, metadata=NAMES)
+    available_targets: tuple[str, ...] = attrs.field(
+        default=(), kw_only=True, metadata=NAMES, converter=as_names
+    )
 
     def detailed_message(self) -> str:
         """The message followed by at most 10 of the available targets' names."""

@@ -27,6 +27,7 @@ from spice_errors._kinds import (
     check_status,
     check_text,
     check_timestamp,
+    errors_tuple,
     freeze_context,
     names_tuple,
 )
@@ -155,6 +156,10 @@ _CHECKS: Final[dict[Kind, str]] = {
     "names": (
         "    if {name} is not NO_NAMES:\n        {name} = names_tuple(OWNER, '{name}', {name})\n"
     ),
+    "errors": (
+        "    if {name} is not NO_NAMES:\n"
+        "        {name} = errors_tuple(OWNER_TYPE, '{name}', {name})\n"
+    ),
     "value": "",
     "input": "",
     "hint": (
@@ -178,6 +183,7 @@ _SHARED: Final[dict[str, object]] = {
     "check_status": check_status,
     "check_duration": check_duration,
     "names_tuple": names_tuple,
+    "errors_tuple": errors_tuple,
     "check_hint": check_hint,
 }
 
@@ -195,7 +201,7 @@ def _compile(cls: type[SpiceError]) -> Callable[[Any, Mapping[str, Any]], Any]:
     Two threads doing it at once each install equal functions: no harm done.
     """
     prefix = cls.__name__
-    namespace: dict[str, Any] = {**_SHARED, prefix: cls, "OWNER": prefix}
+    namespace: dict[str, Any] = {**_SHARED, prefix: cls, "OWNER": prefix, "OWNER_TYPE": cls}
     namespace.update({f"{prefix}_{name}": getattr(cls, name).__set__ for name in _FIELD_NAMES[cls]})
     source = _source(cls)
     filename = f"<spice_errors generated {cls.__qualname__}>"

@@ -11,13 +11,13 @@ from typing import Any, Final, cast
 
 import attrs
 
-from spice_errors._errors import RetryHint, SpiceError, shown_fields
+from spice_errors._errors import RetryHint, SpiceError, ValidationError, shown_fields
 from spice_errors._fast_init import own_fields, own_kinds
 from spice_errors._kinds import Kind
 from spice_errors._redact import redact_text, shown_int
 from spice_errors._text import in_range, is_int_at_least
 
-__all__ = ["construct", "json_safe", "typed_fields"]
+__all__ = ["construct", "json_safe", "problem_member", "typed_fields"]
 
 # Deeper structures than this are cut, so that self-references end.
 _MAX_DEPTH: Final = 32
@@ -61,18 +61,71 @@ def json_safe(value: object, *, redact: bool = True, depth: int = 0) -> object: 
     return redact_text(text) if redact else text
 
 
-def typed_fields(error: SpiceError, *, redact: bool) -> dict[str, object]:
-    """The type's own fields that are set, as JSON-ready data (masked when ``redact``)."""
+def typed_fields(
+    error: SpiceError, *, redact: bool, inner: Callable[[SpiceError], object]
+) -> dict[str, object]:
+    """The type's own fields that are set, as JSON-ready data (masked when ``redact``).
+
+    Errors an error holds (``ValidationError.errors``) are each rendered by ``inner``.
+    """
     fields = (
         shown_fields(error)
         if redact
         else [(name, getattr(error, name)) for name in own_fields(type(error))]
     )
+    kinds = dict(own_kinds(type(error)))
     return {
-        name: json_safe(value, redact=redact)
+        name: [inner(each) for each in getattr(error, name)]
+        if kinds[name] == "errors"
+        else json_safe(value, redact=redact)
         for name, value in fields
         if value is not None and value != ()
     }
+
+
+def problem_member(error: SpiceError) -> dict[str, object]:
+    """One of the problems a `ValidationError` holds, as a problem document lists it.
+
+    ``detail``, ``field`` when it names one, ``pointer`` (a JSON Pointer into the
+    request, from the context's ``pointer``) and ``code``, masked.
+    """
+    member: dict[str, object] = {"detail": redact_text(error.message)}
+    field = getattr(error, "field", None)
+    if isinstance(field, str):
+        member["field"] = redact_text(field)
+    pointer = error.context.get("pointer")
+    if isinstance(pointer, str):
+        member["pointer"] = redact_text(pointer)
+    member["code"] = error.code
+    return member
+
+
+_MEMBER_KEYS: Final = frozenset({"detail", "field", "pointer", "code"})
+
+
+def _member(item: object) -> ValidationError | None:
+    """A `ValidationError` read from a problem member (`problem_member`'s form)."""
+    if isinstance(item, ValidationError):
+        return item
+    if not isinstance(item, Mapping):
+        return None
+    member = cast("Mapping[object, object]", item)
+    detail = member.get("detail")
+    if not isinstance(detail, str):
+        return None
+    field, pointer, code = member.get("field"), member.get("pointer"), member.get("code")
+    context: dict[str, object] = {
+        str(key): value for key, value in member.items() if key not in _MEMBER_KEYS
+    }
+    if isinstance(pointer, str):
+        context["pointer"] = pointer
+    elif pointer is not None:
+        context["member_pointer"] = pointer
+    if code != ValidationError.code and code is not None:
+        context["code"] = code
+    if field is not None and not isinstance(field, str):
+        context["member_field"] = field
+    return ValidationError(detail, field=field if isinstance(field, str) else None, context=context)
 
 
 _BAD: Final = object()
@@ -96,6 +149,18 @@ def _names(value: object) -> object:
         if all(isinstance(item, str) for item in items):
             return tuple(cast("list[str]", items))
     return _BAD
+
+
+def _errors(value: object) -> object:
+    if not isinstance(value, list | tuple):
+        return _BAD
+    read: list[ValidationError] = []
+    for item in cast("list[object] | tuple[object, ...]", value):
+        member = _member(item)
+        if member is None:
+            return _BAD
+        read.append(member)
+    return tuple(read)
 
 
 def _any(value: object) -> object:
@@ -126,6 +191,7 @@ _READERS: Final[dict[Kind, Callable[[object], object]]] = {
     "status": _status,
     "duration": _duration,
     "names": _names,
+    "errors": _errors,
     "value": _any,
     "input": _any,
     "hint": _hint,

@@ -22,15 +22,18 @@ from spice_errors._text import is_int
 __all__ = [
     "DURATION",
     "EMPTY",
+    "ERRORS",
     "HINT",
     "INPUT",
     "KIND",
+    "MAX_NESTING",
     "NAME",
     "NAMES",
     "STATUS",
     "URL",
     "VALUE",
     "Kind",
+    "as_names",
     "check_cause",
     "check_duration",
     "check_hint",
@@ -39,11 +42,14 @@ __all__ = [
     "check_status",
     "check_text",
     "check_timestamp",
+    "errors_tuple",
     "freeze_context",
     "names_tuple",
 ]
 
-Kind: TypeAlias = Literal["name", "url", "status", "duration", "names", "value", "input", "hint"]
+Kind: TypeAlias = Literal[
+    "name", "url", "status", "duration", "names", "errors", "value", "input", "hint"
+]
 """What a typed field holds; each kind is read, checked and shown in one way."""
 
 KIND: Final = "spice_errors.kind"
@@ -57,6 +63,9 @@ DURATION: Final = MappingProxyType({KIND: "duration"})
 """Milliseconds (``retry_after_ms``, ``timeout_ms``): an ``int`` or ``None``."""
 NAMES: Final = MappingProxyType({KIND: "names"})
 """Names (``available_tools``): any iterable of ``str``, stored as a tuple."""
+ERRORS: Final = MappingProxyType({KIND: "errors"})
+"""Errors of the owning type (``ValidationError.errors``): any iterable of them, stored
+as a tuple."""
 VALUE: Final = MappingProxyType({KIND: "value"})
 """Any object (``comm``), shown masked."""
 INPUT: Final = MappingProxyType({KIND: "input"})
@@ -124,6 +133,41 @@ def names_tuple(owner: str, field: str, value: object) -> tuple[str, ...]:
         if not isinstance(name, str):
             _wrong(owner, f"each of {field}", "a str", name)
     return cast("tuple[str, ...]", names)
+
+
+MAX_NESTING: Final = 32
+"""How deep errors may hold errors that hold errors: far more than any real use, few
+enough that every rendering of them stays shallow."""
+
+
+def errors_tuple(owner: type, field: str, value: object) -> tuple[object, ...]:
+    """Errors of type ``owner``, from any iterable of them, as a tuple."""
+    name = owner.__name__
+    given: object = value  # as given, for the message: not narrowed by the test below
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        _wrong(name, field, f"an iterable of {name} (a list or tuple of errors)", given)
+    errors = tuple(cast("Iterable[object]", value))
+    for error in errors:
+        if type(error) is not owner:
+            _wrong(name, f"each of {field}", f"a {name}", error)
+        if getattr(error, field) and nesting(error, field) >= MAX_NESTING:
+            msg = f"{name}: {field} may nest at most {MAX_NESTING} levels deep"
+            raise ValueError(msg)
+    return errors
+
+
+def nesting(error: object, field: str) -> int:
+    """How many levels of ``field`` lie below ``error`` (0 for an error that holds none)."""
+    inner: tuple[object, ...] = getattr(error, field)
+    return 1 + max(nesting(each, field) for each in inner) if inner else 0
+
+
+def as_names(names: Iterable[str]) -> tuple[str, ...]:
+    """What type checkers see a names field take: any iterable of ``str``, kept as a tuple.
+
+    (The generated ``__init__`` checks the items too, with `names_tuple`.)
+    """
+    return tuple(names)
 
 
 def check_hint(owner: str, field: str, value: object) -> None:

@@ -21,7 +21,7 @@ from spice_errors._errors import (
 )
 from spice_errors._errors import TimeoutError as SpiceTimeoutError
 from spice_errors._fast_init import own_fields
-from spice_errors._fields import construct, json_safe, typed_fields
+from spice_errors._fields import construct, json_safe, problem_member, typed_fields
 from spice_errors._redact import MASK, is_secret_key, redact_text, redact_url, redact_value
 from spice_errors._response import (
     PROBLEM_JSON_MEDIA_TYPE,
@@ -76,7 +76,7 @@ def status_for(error: SpiceError) -> int:
 
 
 def _typed_fields(error: SpiceError) -> dict[str, object]:
-    return typed_fields(error, redact=True)
+    return typed_fields(error, redact=True, inner=problem_member)
 
 
 def to_problem(error: SpiceError, *, type_base: str = "urn:spice-errors:") -> dict[str, object]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, cast
 
 from spice_errors._errors import SpiceError, SpiceException, shown_fields
+from spice_errors._fast_init import own_kinds
 from spice_errors._redact import redact_mapping, redact_text
 from spice_errors._text import exception_text, next_cause, type_name
 
@@ -53,14 +54,27 @@ def _cause_lines(cause: BaseException | None) -> list[str]:
     return lines
 
 
+def _inner_lines(name: str, errors: tuple[SpiceError, ...]) -> list[str]:
+    """The errors an error holds, one line each (``field: message``), 50 at the most."""
+    lines = [f"  {name} ({len(errors)}):"]
+    for inner in errors[:_MAX_CONTEXT_KEYS]:
+        field = getattr(inner, "field", None)
+        message = redact_text(inner.message)
+        lines.append(f"    - {_clip(f'{redact_text(field)}: {message}' if field else message)}")
+    if len(errors) > _MAX_CONTEXT_KEYS:
+        lines.append(f"    ... and {len(errors) - _MAX_CONTEXT_KEYS} more")
+    return lines
+
+
 def report(error: SpiceError) -> str:
     """The type and code, message, typed fields, masked context, and the cause chain."""
     lines = [f"{type(error).__name__} ({error.code}): {_clip(redact_text(error.message))}"]
-    lines.extend(
-        f"  {name}: {_clip(repr(value))}"
-        for name, value in shown_fields(error)
-        if value not in (None, ())
-    )
+    kinds = dict(own_kinds(type(error)))
+    for name, value in shown_fields(error):
+        if kinds[name] == "errors" and value:
+            lines.extend(_inner_lines(name, cast("tuple[SpiceError, ...]", value)))
+        elif value is not None and value != ():
+            lines.append(f"  {name}: {_clip(repr(value))}")
     if error.context:
         lines.append("  context:")
         items = list(redact_mapping(error.context).items())

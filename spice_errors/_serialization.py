@@ -33,6 +33,7 @@ from spice_errors._errors import (
 )
 from spice_errors._fast_init import field_names, own_fields
 from spice_errors._fields import construct, json_safe, typed_fields
+from spice_errors._kinds import MAX_NESTING
 from spice_errors._redact import redact_mapping, redact_text
 from spice_errors._result import Failure, SpiceResult, Success
 from spice_errors._text import exception_text, next_cause, type_name
@@ -135,7 +136,9 @@ def error_to_dict(error: SpiceError, *, redact: bool = True) -> dict[str, object
         "message": redact_text(error.message) if redact else error.message,
         "timestamp": error.timestamp,
         "context": json_safe(context, redact=redact),
-        "fields": typed_fields(error, redact=redact),
+        "fields": typed_fields(
+            error, redact=redact, inner=lambda inner: error_to_dict(inner, redact=redact)
+        ),
         "cause": cause_to_data(error.cause, redact=redact),
     }
 
@@ -254,7 +257,7 @@ def _timestamp(mapping: Mapping[object, object], *, fmt: str) -> int | None:
     raise _unreadable(msg, fmt=fmt)
 
 
-def _error_from(data: object, *, fmt: str) -> AnySpiceError:
+def _error_from(data: object, *, fmt: str, depth: int = 0) -> AnySpiceError:
     mapping = _as_mapping(data)
     if mapping is None:
         msg = f"error: expected an object, got {_kind(data)}"
@@ -264,9 +267,24 @@ def _error_from(data: object, *, fmt: str) -> AnySpiceError:
     timestamp = _timestamp(mapping, fmt=fmt)
     context = _mapping(mapping.get("context", {}), "context", fmt=fmt)
     fields = _mapping(mapping.get("fields", {}), "fields", fmt=fmt)
+    inner = fields.get("errors")
+    if isinstance(inner, list):
+        items = cast("list[object]", inner)
+        fields["errors"] = [_inner_error(item, fmt=fmt, depth=depth) for item in items]
     cause = _cause_from_data(mapping.get("cause"), fmt=fmt)
     built = construct(cls, message, fields, context, cause=cause, timestamp=timestamp)
     return cast("AnySpiceError", built)
+
+
+def _inner_error(item: object, *, fmt: str, depth: int) -> object:
+    """An error an error holds, read back from `error_to_dict`'s form (other forms kept)."""
+    mapping = _as_mapping(item)
+    if mapping is None or "message" not in mapping:
+        return item
+    if depth >= MAX_NESTING:
+        msg = f"error: 'errors' nested deeper than {MAX_NESTING} levels"
+        raise _unreadable(msg, fmt=fmt)
+    return _error_from(mapping, fmt=fmt, depth=depth + 1)
 
 
 def _mapping(value: object, name: str, *, fmt: str) -> dict[str, object]:

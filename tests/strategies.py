@@ -43,6 +43,10 @@ _BY_KIND: dict[Kind, st.SearchStrategy[Any]] = {
     "status": st.none() | st.integers(min_value=100, max_value=599),
     "duration": st.none() | st.integers(min_value=0, max_value=2**40),
     "names": names,
+    "errors": st.lists(
+        st.builds(se.ValidationError, message=text, field=optional_text, context=contexts),
+        max_size=3,
+    ).map(tuple),
     "value": st.none() | text | st.integers(),
     "input": st.none() | text | st.integers(),
     "hint": hints,

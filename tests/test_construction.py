@@ -8,7 +8,7 @@ out of range is a `ValueError`.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import given
@@ -27,6 +27,10 @@ _WRONG: dict[str, st.SearchStrategy[object]] = {
     "duration": st.text(max_size=5) | st.floats() | st.booleans(),
     "names": st.integers() | st.text(max_size=5) | st.lists(st.integers(), min_size=1),
     "hint": st.integers() | st.text(max_size=5) | st.dictionaries(st.text(), st.integers()),
+    "errors": st.integers()
+    | st.text(max_size=5)
+    | st.dictionaries(st.text(), st.text(), max_size=2)
+    | st.lists(st.integers() | st.text() | st.just(se.NetworkError("down")), min_size=1),
 }
 _CHECKED = [
     (cls, name, kind)
@@ -55,7 +59,8 @@ def test_a_field_of_the_wrong_type_is_refused(
     message = str(raised.value)
     assert message.startswith(f"{cls.__name__}: ")
     assert name in message
-    shown = _type_of(next(iter(value))) if kind == "names" and isinstance(value, list) else None
+    listed = kind in {"names", "errors"} and isinstance(value, list)
+    shown = _type_of(next(iter(cast("list[object]", value)))) if listed else None
     assert message.endswith(f"got {shown or _type_of(value)}")
 
 
@@ -144,12 +149,12 @@ def test_names_are_any_iterable_of_str_but_not_one_str() -> None:
     """A generator of names becomes a tuple; a single string is refused, not split."""
     # At run time any iterable: checkers see the stored type, a tuple.
     names = (name for name in ["a", "b"])
-    error = se.ToolLookupError("x", available_tools=names)  # type: ignore[arg-type]
+    error = se.ToolLookupError("x", available_tools=names)
     assert ("a", "b") == error.available_tools
     with pytest.raises(TypeError, match="available_tools must be an iterable of str"):
-        se.ToolLookupError("x", available_tools="calculator")  # type: ignore[arg-type]
+        se.ToolLookupError("x", available_tools="calculator")
     with pytest.raises(TypeError, match="each of available_targets must be a str, got int"):
-        se.RoutingError("x", available_targets=["a", 2])  # type: ignore[arg-type]
+        se.RoutingError("x", available_targets=["a", 2])  # type: ignore[list-item]
 
 
 def test_context_is_a_mapping_with_str_keys() -> None:
@@ -224,3 +229,25 @@ async def test_the_breaker_refuses_what_it_cannot_call_and_stays_closed() -> Non
         await breaker.call_async(_NOT_CALLABLE)  # type: ignore[arg-type]
     assert "closed" == breaker.state
     assert se.Success(1) == breaker.call(lambda: se.Success(1))
+
+
+class TestNestedErrors:
+    """``ValidationError.errors``: errors of that type, kept as a tuple, nested a bounded depth."""
+
+    def test_any_iterable_is_kept_as_a_tuple(self) -> None:
+        inner = [se.ValidationError("too short", field="name"), se.ValidationError("required")]
+        error = se.ValidationError("2 problems", errors=iter(inner))
+        assert tuple(inner) == error.errors
+        assert () == se.ValidationError("x").errors
+        assert error == se.ValidationError("2 problems", errors=tuple(inner))
+        assert error != se.ValidationError("2 problems", errors=inner[:1])
+
+    def test_nesting_is_bounded(self) -> None:
+        """32 levels are allowed; deeper is a ValueError, so every rendering stays shallow."""
+        error = se.ValidationError("leaf")
+        for level in range(32):
+            error = se.ValidationError(f"level {level}", errors=[error])
+        with pytest.raises(ValueError, match="errors may nest at most 32 levels deep"):
+            se.ValidationError("too deep", errors=[error])
+        assert repr(error).count("ValidationError(") == 33
+        assert error.report().startswith("ValidationError (VALIDATION_ERROR): level 31")

@@ -45,7 +45,7 @@ OWN_FIELDS = {
     "ToolError": ("tool_name",),
     "ToolLookupError": ("tool_name", "namespace", "available_tools"),
     "ConfigurationError": ("field",),
-    "ValidationError": ("field", "expected_type", "actual_value"),
+    "ValidationError": ("field", "expected_type", "actual_value", "errors"),
     "NetworkError": ("status_code", "endpoint"),
     "TimeoutError": ("timeout_ms", "operation"),
     "AuthenticationError": ("provider",),
@@ -202,9 +202,9 @@ def test_context_that_is_not_a_mapping_is_rejected() -> None:
 
 def test_available_names_become_tuples() -> None:
     """Lists of available tools and targets are stored as tuples."""
-    error = se.ToolLookupError("x", available_tools=["a", "b"])  # type: ignore[arg-type]
+    error = se.ToolLookupError("x", available_tools=["a", "b"])
     assert ("a", "b") == error.available_tools
-    routing = se.RoutingError("x", available_targets=iter(["t"]))  # type: ignore[arg-type]
+    routing = se.RoutingError("x", available_targets=iter(["t"]))
     assert ("t",) == routing.available_targets
 
 

@@ -25,7 +25,7 @@ from spice_errors._errors import ALL_TYPES
 from spice_errors._serialization import _restore
 from tests.test_errors import ABSTRACT_MESSAGE, OWN_FIELDS, build
 
-_TUPLE_FIELDS = frozenset({"available_tools", "available_targets"})
+_TUPLE_FIELDS = frozenset({"available_tools", "available_targets", "errors"})
 
 
 @pytest.fixture
@@ -78,6 +78,8 @@ def _given_fields(cls: type[SpiceError]) -> dict[str, Any]:
     for name, kind in _fast_init.own_kinds(cls):
         if kind == "names":
             given[name] = [f"{name}-1", f"{name}-2"]
+        elif kind == "errors":
+            given[name] = [se.ValidationError(f"{name}-1"), se.ValidationError(f"{name}-2")]
         else:
             given[name] = _GIVEN_BY_KIND.get(kind, f"{name}-value")
     return given
@@ -87,6 +89,8 @@ def _changed(kind: str, value: object) -> object:
     """Another valid value of the same kind."""
     if kind == "names":
         return ["changed"]
+    if kind == "errors":
+        return [se.ValidationError("changed")]
     if isinstance(value, int):
         return value + 1
     if isinstance(value, se.RetryHint):
@@ -280,7 +284,17 @@ def test_finish_all_sets_the_hierarchy_up() -> None:
 def test_every_own_field_declares_a_kind() -> None:
     """Each own field of the 16 types names its kind; the kinds are the documented ones."""
     kinds = {kind for cls in ALL_TYPES for _, kind in _fast_init.own_kinds(cls)}
-    assert {"name", "url", "status", "duration", "names", "value", "input", "hint"} == kinds
+    assert {
+        "name",
+        "url",
+        "status",
+        "duration",
+        "names",
+        "errors",
+        "value",
+        "input",
+        "hint",
+    } == kinds
     assert ("status_code", "status") in _fast_init.own_kinds(se.NetworkError)
     assert ("endpoint", "url") in _fast_init.own_kinds(se.NetworkError)
 

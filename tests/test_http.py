@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import spice_errors as se
 from spice_errors import SpiceError, _response
 from spice_errors._errors import ALL_TYPES, shown_fields
+from spice_errors._fields import problem_member
 from spice_errors._redact import redact_text
 from spice_errors.http import (
     PROBLEM_JSON_MEDIA_TYPE,
@@ -652,7 +653,14 @@ class TestFromProblem:
         assert type(error) is type(back)
         assert error.message == back.message
         for name, original in shown_fields(error):
-            if isinstance(original, str | int | type(None) | tuple) or name == "retry_hint":
+            if name == "errors":
+                # Each inner error is listed by what a client acts on: detail, field, pointer.
+                assert isinstance(error, se.ValidationError)
+                assert isinstance(back, se.ValidationError)
+                assert [problem_member(inner) for inner in error.errors] == [
+                    problem_member(inner) for inner in back.errors
+                ]
+            elif isinstance(original, str | int | type(None) | tuple) or name == "retry_hint":
                 assert original == getattr(back, name), name
 
 

@@ -327,7 +327,7 @@ class TestEarlyReturn:
     async def test_async(self) -> None:
         """The same for async functions."""
 
-        @se.as_result
+        @se.as_result_async
         async def pipeline(b: int) -> int:
             return divide(10, b).get_or_raise()
 
@@ -630,8 +630,8 @@ class TestCancellation:
         )
 
     async def test_as_result(self) -> None:
-        """Cancelling an @as_result coroutine cancels it."""
-        wrapped = se.as_result(self.wait_forever)
+        """Cancelling an @as_result_async coroutine cancels it."""
+        wrapped = se.as_result_async(self.wait_forever)
         await self.cancel_while_waiting(wrapped)
 
     async def test_map_async(self) -> None:

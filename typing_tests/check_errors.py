@@ -182,3 +182,15 @@ def wait_of(error: se.AnySpiceError) -> int | None:
             return error.retry_after_ms
         case _:
             return None
+
+
+# -- name lists and nested errors take any iterable, and are tuples --------------------
+tools = se.ToolLookupError("No tool", available_tools=["search", "add"])
+assert_type(tools.available_tools, tuple[str, ...])
+assert_type(
+    se.ValidationError(
+        "2 problems", errors=[se.ValidationError("a"), se.ValidationError("b")]
+    ).errors,
+    tuple[se.ValidationError, ...],
+)
+se.ValidationError("x", errors=[se.NetworkError("down")])  # type: ignore[list-item]  # pyright: ignore[reportArgumentType]

@@ -7,12 +7,14 @@ no ``Any`` leaks out of the result API.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Coroutine, Iterator
-from typing import Never, assert_never, assert_type
+from typing import Never, TypeVar, assert_never, assert_type
 
 from returns.result import Result
 
 import spice_errors as se
 from spice_errors import Failure, SpiceError, SpiceResult, Success
+
+T = TypeVar("T")
 
 
 def some_int() -> SpiceResult[int]:
@@ -54,8 +56,11 @@ async def fetch(n: int) -> str:
 async def check_async() -> None:
     assert_type(await se.catching_async(fetch, 1), Success[str] | Failure[se.AnySpiceError])
     assert_type(await se.catch_spice_error_async(fetch, 1), SpiceResult[str, se.AnySpiceError])
-    # pyrefly 1.5 does not solve as_result's coroutine overload (mypy and pyright do): its bug.
-    assert_type(await fetched(1), SpiceResult[str, se.AnySpiceError])  # pyrefly: ignore[assert-type]
+    assert_type(await fetched(1), SpiceResult[str, se.AnySpiceError])
+    assert_type(await fetched_only(1), SpiceResult[str, se.AnySpiceError])
+    assert_type(
+        await se.catching_only_async(KeyError, fetch, 1), SpiceResult[str, se.AnySpiceError]
+    )
     assert_type(await ok.map_async(fetch), Success[str] | Failure[se.AnySpiceError])
     assert_type(
         await ok.bind_async(lambda n: se.catching_async(fetch, n)),
@@ -68,9 +73,32 @@ def parse(text: str) -> int:
     return int(text)
 
 
-@se.as_result
+@se.as_result_async
 async def fetched(n: int) -> str:
     return str(n)
+
+
+@se.as_result_async(catch=(KeyError, ValueError))
+async def fetched_only(n: int) -> str:
+    return str(n)
+
+
+@se.as_result
+def first(items: list[T]) -> T:
+    return items[0]
+
+
+@se.as_result(catch=IndexError)
+def first_only(items: list[T]) -> T:
+    return items[0]
+
+
+# A generic function keeps its type variable (mypy once took the async overload here).
+assert_type(first([1, 2]), SpiceResult[int, se.AnySpiceError])
+assert_type(first_only(["a"]), SpiceResult[str, se.AnySpiceError])
+assert_type(se.catching_only((KeyError,), int, "1"), SpiceResult[int, se.AnySpiceError])
+se.as_result(catch=KeyboardInterrupt)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+se.catching_only("KeyError", int, "1")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
 
 assert_type(parse("1"), SpiceResult[int, se.AnySpiceError])
@@ -242,3 +270,37 @@ def failure_code(result: SpiceResult[int]) -> str:
         return "ok"
     assert_type(result.error, se.AnySpiceError)
     return result.error.code
+
+
+# -- every error, not only the first ----------------------------------------------------
+def validated(n: int) -> SpiceResult[int, se.ValidationError]:
+    return Success(n) if n > 0 else Failure(se.ValidationError("must be positive"))
+
+
+assert_type(
+    se.collect_all([validated(1), validated(2)]),
+    Success[list[int]] | Failure[se.ValidationError],
+)
+assert_type(
+    se.collect_all([Success(1), Success(2)]), Success[list[int]] | Failure[se.ValidationError]
+)
+assert_type(se.traverse_all([1, 2], validated), Success[list[int]] | Failure[se.ValidationError])
+assert_type(
+    se.collect_all([some_network_int()]),
+    Success[list[int]] | Failure[se.NetworkError | se.ValidationError],
+)
+assert_type(
+    se.zip_all(validated(1), Success("a")),
+    Success[tuple[int, str]] | Failure[se.ValidationError] | Failure[Never],
+)
+combined = se.collect_all([validated(1), validated(-1)])
+if se.is_failure(combined):
+    assert_type(combined.error.errors, tuple[se.ValidationError, ...])
+# Results that can only fail leave no value type unsolved.
+assert_type(
+    se.collect_all([Failure(se.ValidationError("a")), Failure(se.ValidationError("b"))]),
+    Success[list[Never]] | Failure[se.ValidationError],
+)
+assert_type(
+    se.collect([Failure(se.TimeoutError("slow"))]), Success[list[Never]] | Failure[se.TimeoutError]
+)

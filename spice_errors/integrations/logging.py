@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 
 from spice_errors._errors import SpiceError
-from spice_errors._fields import typed_fields
+from spice_errors._fields import problem_member, typed_fields
 from spice_errors._redact import redact_mapping, redact_text
 
 __all__ = ["error_fields", "log_error"]
@@ -35,7 +35,7 @@ def error_fields(error: SpiceError) -> dict[str, object]:
         "error_code": error.code,
         "error_type": type(error).__name__,
         "error_message": redact_text(error.message),
-        "error_fields": typed_fields(error, redact=True),
+        "error_fields": typed_fields(error, redact=True, inner=problem_member),
         "error_context": redact_mapping(error.context),
     }
 
