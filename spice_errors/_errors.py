@@ -49,9 +49,27 @@ from spice_errors._kinds import (
     STATUS,
     URL,
     VALUE,
-    as_names,
 )
 from spice_errors._namespace import Leaf
+
+
+def _as_names(names: Iterable[str]) -> tuple[str, ...]:
+    """A names field's attrs converter: any iterable of ``str``, kept as a tuple.
+
+    attrs does not make the ``__init__`` (`_fast_init` does, checking each item as
+    `spice_errors._kinds.names_tuple` says); the converter tells type checkers, and
+    anything reading the attrs fields, what the field takes.
+    """
+    return tuple(names)
+
+
+def _as_errors(errors: Iterable[ValidationError]) -> tuple[ValidationError, ...]:
+    """``ValidationError.errors``' attrs converter: any iterable of them, kept as a tuple.
+
+    As `_as_names`; the generated ``__init__`` checks each item (`_kinds.errors_tuple`).
+    """
+    return tuple(errors)
+
 
 __all__ = [
     "ALL_TYPES",
@@ -136,7 +154,7 @@ class ToolLookupError(Leaf, SpiceError):
     tool_name: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     namespace: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     available_tools: tuple[str, ...] = attrs.field(
-        default=(), kw_only=True, metadata=NAMES, converter=as_names
+        default=(), kw_only=True, metadata=NAMES, converter=_as_names
     )
 
     def detailed_message(self) -> str:
@@ -158,15 +176,6 @@ class ConfigurationError(Leaf, SpiceError):
 
     code: ClassVar[Literal["CONFIG_ERROR"]] = "CONFIG_ERROR"
     field: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
-
-
-def _as_errors(errors: Iterable[ValidationError]) -> tuple[ValidationError, ...]:
-    """What type checkers see `ValidationError` take for ``errors``: any iterable of them.
-
-    (The generated ``__init__`` checks each item and keeps them as a tuple, as
-    `spice_errors._kinds.errors_tuple` says.)
-    """
-    return tuple(errors)
 
 
 @final
@@ -255,7 +264,7 @@ class RoutingError(Leaf, SpiceError):
     result_id: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     node_id: str | None = attrs.field(default=None, kw_only=True, metadata=NAME)
     available_targets: tuple[str, ...] = attrs.field(
-        default=(), kw_only=True, metadata=NAMES, converter=as_names
+        default=(), kw_only=True, metadata=NAMES, converter=_as_names
     )
 
     def detailed_message(self) -> str:

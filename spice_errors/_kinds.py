@@ -33,7 +33,6 @@ __all__ = [
     "URL",
     "VALUE",
     "Kind",
-    "as_names",
     "check_cause",
     "check_duration",
     "check_hint",
@@ -160,14 +159,6 @@ def nesting(error: object, field: str) -> int:
     """How many levels of ``field`` lie below ``error`` (0 for an error that holds none)."""
     inner: tuple[object, ...] = getattr(error, field)
     return 1 + max(nesting(each, field) for each in inner) if inner else 0
-
-
-def as_names(names: Iterable[str]) -> tuple[str, ...]:
-    """What type checkers see a names field take: any iterable of ``str``, kept as a tuple.
-
-    (The generated ``__init__`` checks the items too, with `names_tuple`.)
-    """
-    return tuple(names)
 
 
 def check_hint(owner: str, field: str, value: object) -> None:

@@ -155,10 +155,6 @@ def test_problem_members_are_read_without_losing_anything() -> None:
         first.context
     )
     assert "b" == second.field
-    unreadable = from_problem({"code": "VALIDATION_ERROR", "errors": ["bad", {"detail": 1}]})
-    assert isinstance(unreadable, se.ValidationError)
-    assert () == unreadable.errors
-    assert ["bad", {"detail": 1}] == unreadable.context["errors"]
 
 
 @given(strategies.errors)
@@ -197,3 +193,49 @@ def test_secrets_in_nested_errors_never_show() -> None:
     ]
     for shown in renderings:
         assert secret not in shown
+
+
+def test_the_attrs_converters_agree_with_construction() -> None:
+    """What attrs says a tuple field takes is what construction does with it."""
+    import attrs
+
+    from spice_errors._errors import ALL_TYPES
+
+    inner = [se.ValidationError("a"), se.ValidationError("b")]
+    for cls in ALL_TYPES:
+        for field in attrs.fields(cls):
+            if field.converter is None:
+                continue
+            given = inner if field.name == "errors" else ["search", "add"]
+            built = cls("x", **{field.name: iter(given)})  # type: ignore[arg-type]
+            assert field.converter(given) == getattr(built, field.name)
+
+
+def test_members_that_cannot_be_read_keep_the_whole_list() -> None:
+    for unreadable in (["bad"], [{"detail": 1}], [{"detail": "ok"}, {"field": "x"}], "3 errors"):
+        back = from_problem({"code": "VALIDATION_ERROR", "errors": unreadable})
+        assert isinstance(back, se.ValidationError)
+        assert () == back.errors
+        assert unreadable == back.context["errors"]
+
+
+def test_the_dict_form_reads_problem_members_too() -> None:
+    """Inner errors written as problem members (no ``message``) are read as such."""
+    back = se.error_from_dict(
+        {
+            "type": "ValidationError",
+            "message": "1 invalid field",
+            "fields": {"errors": [{"detail": "required", "field": "name"}]},
+        }
+    )
+    assert isinstance(back, se.ValidationError)
+    assert (se.ValidationError("required", field="name"),) == back.errors
+
+
+def test_a_report_lists_fifty_problems_and_counts_the_rest() -> None:
+    problems = [se.ValidationError("required", field=f"f{n}") for n in range(53)]
+    lines = se.ValidationError("53 invalid fields", errors=problems).report().splitlines()
+    assert "  errors (53):" == lines[1]
+    assert "    - f0: required" == lines[2]
+    assert "    - f49: required" == lines[51]
+    assert "    ... and 3 more" == lines[52]
