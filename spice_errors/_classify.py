@@ -7,6 +7,7 @@ worth another attempt; a request the server refused (validation, authentication,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from typing import ClassVar, Final, Literal
 
@@ -25,7 +26,7 @@ from spice_errors._errors import (
     ValidationError,
 )
 from spice_errors._errors import TimeoutError as SpiceTimeoutError
-from spice_errors._text import in_range, is_int
+from spice_errors._text import in_range, is_int, is_number
 
 __all__ = [
     "RetryClassifier",
@@ -65,15 +66,28 @@ def carried_status(error: SpiceError) -> int | None:
     return status if is_int(status) else None
 
 
+_MAX_WAIT_MS: Final = 2**31 * 1000
+"""Longer than any usable wait (about 68 years): what an absurd one counts as."""
+
+
 def requested_wait(error: SpiceError) -> float | None:
-    """The wait, in seconds, that an error asks for: a rate limit's, or a hint's."""
+    """The wait, in seconds, that an error asks for, or None.
+
+    A rate limit's ``retry_after_ms``, a hint's, or context ``retry_after_ms`` (which
+    the readers leave on any error read from a response). A negative wait counts as 0,
+    an absurd one (beyond any float) as 2**31 seconds: neither ever raises.
+    """
     if isinstance(error, RateLimitError):
-        waited = error.retry_after_ms
+        waited: object = error.retry_after_ms
     elif isinstance(error, RetryableError) and error.retry_hint is not None:
         waited = error.retry_hint.retry_after_ms
     else:
+        waited = None
+    if waited is None:
+        waited = error.context.get("retry_after_ms")
+    if not is_number(waited) or (isinstance(waited, float) and math.isnan(waited)):
         return None
-    return None if waited is None else waited / 1000
+    return min(max(waited, 0), _MAX_WAIT_MS) / 1000
 
 
 def proves_never_sent(error: SpiceError) -> bool:
@@ -104,15 +118,33 @@ class RetryDecision:
 
 
 def _decide(error: SpiceError) -> RetryDecision:
-    """The Kotlin framework's default rules."""
+    """The Kotlin framework's default rules, after the server's own word."""
+    return _server_word(error) or _by_type(error)
+
+
+def _server_word(error: SpiceError) -> RetryDecision | None:
+    """What wins over any status: ``should_retry`` (the server's headers) and TLS failures."""
+    said = error.context.get("should_retry")
+    if said is False:
+        return RetryDecision(should_retry=False, reason="the server said not to retry")
+    if error.context.get("tls") is True:
+        return RetryDecision(should_retry=False, reason="TLS failure")
+    if said is True:
+        return RetryDecision(
+            should_retry=True,
+            reason="the server said to retry",
+            suggested_delay=requested_wait(error),
+        )
+    return None
+
+
+def _by_type(error: SpiceError) -> RetryDecision:
     if isinstance(error, RetryableError):
         return _decide_retryable(error)
     if isinstance(error, NetworkError):
         return _decide_network(error)
     if isinstance(error, RateLimitError):
-        return RetryDecision(
-            should_retry=True, reason="rate limited", suggested_delay=requested_wait(error)
-        )
+        return _decide_rate_limit(error)
     if isinstance(error, SpiceTimeoutError):
         return RetryDecision(should_retry=True, reason="timed out")
     if isinstance(error, _NEVER_RETRIED):
@@ -120,14 +152,28 @@ def _decide(error: SpiceError) -> RetryDecision:
     return _decide_by_context(error)
 
 
+def _decide_rate_limit(error: RateLimitError) -> RetryDecision:
+    if error.limit_type == "quota":
+        return RetryDecision(should_retry=False, reason="quota spent: waiting will not help")
+    return RetryDecision(
+        should_retry=True, reason="rate limited", suggested_delay=requested_wait(error)
+    )
+
+
 def _decide_network(error: NetworkError) -> RetryDecision:
-    if error.context.get("tls") is True:
-        return RetryDecision(should_retry=False, reason="TLS failure")
-    if error.status_code is None:
-        return RetryDecision(should_retry=True, reason="network failure without a status")
-    if _retryable_status(error.status_code):
-        return RetryDecision(should_retry=True, reason=f"HTTP {error.status_code}")
-    return RetryDecision(should_retry=False, reason=f"HTTP {error.status_code}")
+    status = carried_status(error)
+    wait = requested_wait(error)
+    if status is None:
+        return RetryDecision(
+            should_retry=True, reason="network failure without a status", suggested_delay=wait
+        )
+    if _retryable_status(status):
+        return RetryDecision(should_retry=True, reason=f"HTTP {status}", suggested_delay=wait)
+    if status == 409 and error.context.get("error_code") == "lock_timeout":  # noqa: PLR2004 -- Conflict
+        return RetryDecision(
+            should_retry=True, reason="HTTP 409: a lock timed out", suggested_delay=wait
+        )
+    return RetryDecision(should_retry=False, reason=f"HTTP {status}")
 
 
 def _decide_retryable(error: RetryableError) -> RetryDecision:
@@ -135,16 +181,22 @@ def _decide_retryable(error: RetryableError) -> RetryDecision:
     if hint is not None and hint.skip_retry:
         return RetryDecision(should_retry=False, reason=hint.reason or "the hint says skip")
     status = error.status_code
-    if in_range(status, 400, 499) and status not in _RETRYABLE_4XX:
+    if status is not None and not _retryable_status(status):
+        # 1xx to 3xx are no failure at all, and a 4xx other than 408 or 429 is the request's.
         return RetryDecision(should_retry=False, reason=f"HTTP {status}")
     reason = (hint.reason if hint is not None else None) or "retryable error"
     return RetryDecision(should_retry=True, reason=reason, suggested_delay=requested_wait(error))
 
 
 def _decide_by_context(error: SpiceError) -> RetryDecision:
-    status = error.context.get("status_code")
-    if _retryable_status(status):
-        return RetryDecision(should_retry=True, reason=f"status {status}")
+    """By the status an error carries, as Kotlin does; only without one, by ``retryable``."""
+    status = error.context.get("status_code", error.context.get("http_status"))
+    if is_int(status):
+        if _retryable_status(status):
+            return RetryDecision(
+                should_retry=True, reason=f"status {status}", suggested_delay=requested_wait(error)
+            )
+        return RetryDecision(should_retry=False, reason=f"status {status}")
     if error.context.get("retryable") is True:
         return RetryDecision(should_retry=True, reason="marked retryable")
     return RetryDecision(should_retry=False, reason="not marked retryable")

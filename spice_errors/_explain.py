@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 from typing import TextIO
 
-from spice_errors._classify import classify
+from spice_errors._classify import classify, requested_wait
 from spice_errors._errors import SpiceError
 from spice_errors._policy import RetryPolicy
+from spice_errors._response import read_response
 from spice_errors._text import in_range
-from spice_errors.http import from_response, status_for, to_problem
+from spice_errors.http import status_for, to_problem
 
 __all__ = ["BadInput", "explain", "parse_body", "parse_header", "parse_status"]
 
@@ -72,6 +73,51 @@ def _source(retry: dict[str, object]) -> str:
     return "as the server asked"
 
 
+_FORMATS = {
+    "rfc9457": "an RFC 9457 problem document",
+    "anthropic": "Anthropic's error body",
+    "google": "Google's error body",
+    "error-object": 'an {"error": {...}} body (OpenAI, Stripe, Azure and the like)',
+    "oauth2": "an OAuth 2 error (RFC 6749)",
+    "jsonapi": "a JSON:API errors list",
+    "graphql": "a GraphQL errors list",
+    "aws": "an AWS JSON error",
+    "github": "GitHub's error body",
+    "message": "a body with a top-level message",
+    "aws-xml": "an S3-style XML error",
+    "text": "a plain-text body",
+}
+
+
+def _read(error: SpiceError, facts: dict[str, object]) -> dict[str, object]:
+    """What was read from the answer: its body's format, the vendor's code, the wait."""
+    wait = requested_wait(error)
+    return {
+        "format": facts.get("format"),
+        "error_code": error.context.get("error_code"),
+        "error_type": error.context.get("error_type"),
+        "wait_seconds": wait,
+        "wait_from": facts.get("wait_from") if wait is not None else None,
+        "should_retry": error.context.get("should_retry"),
+    }
+
+
+def _read_lines(read: dict[str, object]) -> str:
+    body = _FORMATS.get(str(read["format"]), "no body it could read")
+    lines = [f"Read: {body}"]
+    code, kind = read["error_code"], read["error_type"]
+    if code is not None or kind is not None:
+        shown = ", ".join(
+            f"{name} {value}" for name, value in (("code", code), ("type", kind)) if value
+        )
+        lines.append(f"  vendor {shown}")
+    if read["wait_seconds"] is not None:
+        lines.append(f"  asks to wait {read['wait_seconds']:g} s, from {read['wait_from']}")
+    if read["should_retry"] is not None:
+        lines.append(f"  says should_retry={read['should_retry']}")
+    return "\n".join(lines) + "\n\n"
+
+
 def explain(  # noqa: PLR0913 -- one parameter per option
     status: int,
     headers: list[tuple[str, str]],
@@ -86,12 +132,15 @@ def explain(  # noqa: PLR0913 -- one parameter per option
     headers = [*headers]
     if body is not None and not any(name.lower() == "content-type" for name, _ in headers):
         headers.append(("Content-Type", "application/json"))
-    error = from_response(status, headers, content, method=method)
+    facts: dict[str, object] = {}
+    error = read_response(status, headers, content, method=method, url=None, facts=facts)
+    read = _read(error, facts)
     retry = _retry(error)
     problem = to_problem(error)
     server_status = status_for(error)
     if as_json:
         report = {
+            "read": read,
             "error": error.to_dict(),
             "retry": retry,
             "problem": problem,
@@ -100,6 +149,7 @@ def explain(  # noqa: PLR0913 -- one parameter per option
         out.write(json.dumps(report) + "\n")
         return
     out.write(error.report() + "\n\n")
+    out.write(_read_lines(read))
     if retry["retryable"]:
         out.write(
             f"Retry: yes under the default policy ({retry['reason']}); "

@@ -9,8 +9,13 @@ The built-in table, first match wins:
     ssl.SSLError                    NetworkError, tls=True
     ConnectionRefusedError          NetworkError, phase="connect"
     other ConnectionError           NetworkError, phase="read"
-    httpx, requests, aiohttp        by class name: timeouts, connect (DNS, refused, TLS),
-                                    read failures; status errors as from_response gives
+    httpx(2), httpcore(2),          by class name: timeouts, connect (DNS, refused, TLS),
+    requests, aiohttp               read failures; status errors as from_response gives
+    openai, anthropic, botocore,    by class name and package, before every row above:
+    google.api_core                 status errors as from_response gives, timeouts,
+                                    connection errors with the phase their cause proves
+    missing file or directory,      ConfigurationError with path and errno
+    PermissionError
     JSON/pickle/Unicode/TOML errors SerializationError with format
     ValueError, TypeError           ValidationError
     ImportError                     ConfigurationError
@@ -22,6 +27,7 @@ the ``SpiceException`` row), the most specific registered type winning.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -40,7 +46,8 @@ from spice_errors._errors import (
 )
 from spice_errors._errors import TimeoutError as SpiceTimeoutError
 from spice_errors._redact import redact_text
-from spice_errors._text import exception_text, type_name
+from spice_errors._sdks import sdk_row
+from spice_errors._text import exception_text, is_int, type_name
 
 __all__ = [
     "from_exception",
@@ -103,6 +110,28 @@ def _serialization(format_name: str) -> _Row:
     return row
 
 
+def _path(filename: object) -> str | None:
+    """A file name as redacted text; None for no name or a file descriptor."""
+    try:
+        name = os.fspath(cast("str | bytes | os.PathLike[str] | os.PathLike[bytes]", filename))
+    except Exception:  # noqa: BLE001 -- None, an int, or a path object that fails
+        return None
+    text = name.decode("utf-8", "backslashreplace") if isinstance(name, bytes) else name
+    return redact_text(text)
+
+
+def _file(exc: BaseException) -> AnySpiceError:
+    """A file that is missing, of the wrong kind or not ours to read: configuration."""
+    context: dict[str, object] = {}
+    path = _path(getattr(exc, "filename", None))
+    if path is not None:
+        context["path"] = path
+    errno = getattr(exc, "errno", None)
+    if is_int(errno):
+        context["errno"] = errno
+    return ConfigurationError(_message(exc, type(exc).__name__), cause=exc, context=context)
+
+
 def _unicode(exc: BaseException) -> AnySpiceError:
     encoding = getattr(exc, "encoding", None)
     format_name = encoding if isinstance(encoding, str) and encoding else "text"
@@ -139,7 +168,8 @@ def _loaded_class(module: str, name: str) -> type[BaseException] | None:
 
 
 # The built-in table, in order; each row names its class by module and name. The rows
-# for HTTP client libraries come between the two halves (see `_clients`).
+# for vendor SDKs come first (see `_sdks`: botocore's timeouts are OSErrors), those for
+# HTTP client libraries between the two halves (see `_clients`).
 _EARLY: Final[tuple[tuple[str, str, _Row], ...]] = (
     ("builtins", "TimeoutError", _timeout),
     ("socket", "gaierror", _unknown_host),
@@ -148,6 +178,10 @@ _EARLY: Final[tuple[tuple[str, str, _Row], ...]] = (
     ("builtins", "ConnectionError", _connection),
 )
 _LATE: Final[tuple[tuple[str, str, _Row], ...]] = (
+    ("builtins", "FileNotFoundError", _file),
+    ("builtins", "NotADirectoryError", _file),
+    ("builtins", "IsADirectoryError", _file),
+    ("builtins", "PermissionError", _file),
     ("json", "JSONDecodeError", _serialization("json")),
     ("pickle", "UnpicklingError", _serialization("pickle")),
     ("builtins", "UnicodeError", _unicode),
@@ -168,7 +202,7 @@ def _first(rows: tuple[tuple[str, str, _Row], ...], cls: type[BaseException]) ->
 
 def _builtin_row(cls: type[BaseException]) -> _Row:
     """The first row of the built-in table that handles ``cls``."""
-    return _first(_EARLY, cls) or client_row(cls) or _first(_LATE, cls) or _unknown
+    return sdk_row(cls) or _first(_EARLY, cls) or client_row(cls) or _first(_LATE, cls) or _unknown
 
 
 _lock = threading.Lock()

@@ -17,18 +17,19 @@ from spice_errors._errors import (
     AuthenticationError,
     NetworkError,
     RateLimitError,
-    RetryableError,
-    RetryHint,
     SerializationError,
     ValidationError,
 )
 from spice_errors._redact import redact_text, redact_url, shown_int
 from spice_errors._text import LazyPattern, in_range, is_int, is_number
+from spice_errors._vendors import Outcome, Said, aws_code, outcome_of, read_body, read_text
+from spice_errors._waits import MAX_WAIT, milliseconds_header, parse_retry_after, rate_limit
 
 if TYPE_CHECKING:
     from datetime import datetime
 
 __all__ = [
+    "DECISION_KEYS",
     "PROBLEM_JSON_MEDIA_TYPE",
     "PROBLEM_MEMBERS",
     "Headers",
@@ -36,8 +37,11 @@ __all__ = [
     "from_response",
     "int_or_none",
     "json_object",
+    "json_value",
     "parse_retry_after",
+    "problem_context",
     "read_response",
+    "text_of",
 ]
 
 PROBLEM_JSON_MEDIA_TYPE: Final = "application/problem+json"
@@ -46,8 +50,6 @@ PROBLEM_JSON_MEDIA_TYPE: Final = "application/problem+json"
 Headers: TypeAlias = Mapping[str, str] | Iterable[tuple[str, str]]
 """Response headers: a mapping in any case, or ``(name, value)`` pairs."""
 
-_MAX_RETRY_AFTER: Final = 2**31
-_REQUEST_ID_HEADERS: Final = ("x-request-id", "request-id", "x-correlation-id")
 PROBLEM_MEMBERS: Final = frozenset({"type", "title", "status", "detail", "instance"})
 """The members RFC 9457 defines; every other member of a problem is an extension."""
 
@@ -87,142 +89,40 @@ def _is_pair(item: object) -> bool:
     return isinstance(item, tuple | list) and len(cast("tuple[object, ...]", item)) == 2  # noqa: PLR2004
 
 
-# -- Retry-After -------------------------------------------------------------------------
-
-_MONTHS: Final = {
-    name: number
-    for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
-_DAY: Final = r"(?:mon|tue|wed|thu|fri|sat|sun)"
-_LONG_DAY: Final = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_CLOCK: Final = r"(\d{2}):(\d{2}):(\d{2})"
-# RFC 9110 section 5.6.7: IMF-fixdate, then the obsolete RFC 850 and asctime forms.
-# ASCII only: HTTP digits are 0-9, not any Unicode digit, and "k" is not the Kelvin sign.
-_NOCASE: Final = re.IGNORECASE | re.ASCII
-_IMF_FIXDATE: Final = LazyPattern(
-    rf"{_DAY}, (\d{{2}}) ([a-z]{{3}}) (\d{{4}}) {_CLOCK} gmt", _NOCASE
-)
-_RFC850: Final = LazyPattern(
-    rf"{_LONG_DAY}, (\d{{2}})-([a-z]{{3}})-(\d{{2}}) {_CLOCK} gmt", _NOCASE
-)
-_ASCTIME: Final = LazyPattern(rf"{_DAY} ([a-z]{{3}}) (\d{{1,2}}) {_CLOCK} (\d{{4}})", _NOCASE)
-_DELTA: Final = LazyPattern(r"\d+(?:\.\d+)?", re.ASCII)
-
-
-def _http_date(value: str, now_year: int) -> datetime | None:
-    """The moment an HTTP-date names, or None when it is not one."""
-    from datetime import UTC, datetime
-
-    text = " ".join(value.split())
-    parts: tuple[str, ...]
-    if found := _IMF_FIXDATE.get().fullmatch(text):
-        day, month, year, hour, minute, second = found.groups()
-    elif found := _RFC850.get().fullmatch(text):
-        day, month, short_year, hour, minute, second = found.groups()
-        # RFC 9110: a two-digit year more than 50 years in the future is in the past.
-        year_number = now_year // 100 * 100 + int(short_year)
-        if year_number > now_year + 50:
-            year_number -= 100
-        year = str(year_number)
-    elif found := _ASCTIME.get().fullmatch(text):
-        month, day, hour, minute, second, year = found.groups()
-    else:
-        return None
-    parts = (year, month.lower(), day.strip(), hour, minute, second)
-    month_number = _MONTHS.get(parts[1])
-    if month_number is None:
-        return None
-    try:
-        return datetime(
-            int(parts[0]),
-            month_number,
-            int(parts[2]),
-            int(parts[3]),
-            int(parts[4]),
-            int(parts[5]),
-            tzinfo=UTC,
-        )
-    except ValueError:
-        return None
-
-
-def parse_retry_after(
-    value: str | bytes | None,
-    *,
-    now: datetime | None = None,
-    date: str | bytes | None = None,
-) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value, or ``None`` if there is no usable one.
-
-    Reads delta-seconds and all three HTTP-date forms (RFC 9110). An HTTP-date is
-    measured against ``date``, the response's ``Date`` header, when that is given and
-    valid (which cancels any skew between the server's clock and ours), else against
-    ``now``. A date in the past gives 0; a malformed value, or one over 2**31 seconds,
-    gives ``None``.
-
-    Args:
-        value: The header's value.
-        now: The current time, an aware ``datetime``; the current UTC time when omitted.
-            A naive one is taken as UTC.
-        date: The response's ``Date`` header value, if any.
-
-    Examples:
-        >>> parse_retry_after("120")
-        120.0
-        >>> parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", date="Wed, 21 Oct 2015 07:27:30 GMT")
-        30.0
-        >>> parse_retry_after("soon") is None
-        True
-
-    .. versionadded:: 0.1.0
-    """
-    text = _text(value)
-    if text is None:
-        return None
-    text = text.strip()
-    if text.isdecimal() and text.isascii():
-        seconds = float(text)  # the common case: whole seconds
-        return seconds if seconds <= _MAX_RETRY_AFTER else None
-    if _DELTA.get().fullmatch(text):
-        seconds = float(text)
-        return seconds if seconds <= _MAX_RETRY_AFTER else None
-    from datetime import UTC, datetime
-
-    reference = now if now is not None else datetime.now(UTC)
-    if reference.tzinfo is None:
-        reference = reference.replace(tzinfo=UTC)
-    moment = _http_date(text, reference.year)
-    if moment is None:
-        return None
-    date_text = _text(date)
-    served = _http_date(date_text.strip(), reference.year) if date_text else None
-    seconds = (moment - (served or reference)).total_seconds()
-    if seconds > _MAX_RETRY_AFTER:
-        return None
-    return max(seconds, 0.0)
-
-
 # -- problem documents -------------------------------------------------------------------
 
 
 def json_object(body: object, content_type: str | None) -> dict[object, object] | None:
     """The body as a JSON object when it is one, else None; never raises."""
+    parsed = json_value(body, content_type)
+    return cast("dict[object, object]", parsed) if isinstance(parsed, dict) else None
+
+
+def json_value(body: object, content_type: str | None) -> object:
+    """The body parsed as JSON when it is an object or an array, else None; never raises."""
     if not isinstance(body, str | bytes | bytearray | memoryview):
         # Checked after the common case: an ABC check costs more than a type check.
-        return dict(cast("Mapping[object, object]", body)) if isinstance(body, Mapping) else None
+        if isinstance(body, Mapping):
+            return dict(cast("Mapping[object, object]", body))
+        return list(cast("list[object]", body)) if isinstance(body, list) else None
     text = _decoded(cast("object", body))
     if text is None:
         return None
     stripped = text.lstrip()
-    if not stripped.startswith("{") and "json" not in (content_type or "").lower():
+    if not stripped.startswith(("{", "[")) and "json" not in (content_type or "").lower():
         return None
     try:
         parsed: object = _json_loads()(stripped)
     except (ValueError, RecursionError):
         return None
-    return cast("dict[object, object]", parsed) if isinstance(parsed, dict) else None
+    return cast("object", parsed) if isinstance(parsed, dict | list) else None
+
+
+def text_of(body: object) -> str | None:
+    """A body as text, when it is text or UTF-8 bytes."""
+    if isinstance(body, str | bytes | bytearray | memoryview):
+        return _decoded(cast("object", body))
+    return None
 
 
 _loads: Callable[[str], object] | None = None
@@ -274,12 +174,45 @@ def _str_member(value: object) -> str | None:
 
 
 def _is_problem(data: Mapping[object, object], content_type: str | None) -> bool:
+    """Whether a JSON object is an RFC 9457 problem document.
+
+    It is when its media type says so, or when it has a string ``type`` and a ``title``
+    or ``status``: ``{"type": "error", ...}`` alone (Anthropic's shape) is not one.
+    """
     if PROBLEM_JSON_MEDIA_TYPE in (content_type or "").lower():
         return True
-    return any(name in data for name in PROBLEM_MEMBERS)
+    return isinstance(data.get("type"), str) and ("title" in data or "status" in data)
+
+
+DECISION_KEYS: Final = frozenset(
+    {"phase", "tls", "retryable", "circuit", "retry_stopped", "retries_exhausted"}
+)
+"""Context keys the library decides by: a received document's member of such a name is
+kept as ``problem_<name>``, so that another party's answer never decides for us."""
+
+
+def problem_context(problem: Problem) -> dict[str, object]:
+    """A problem's members as context: extensions (decision keys renamed), type, title, instance."""
+    context: dict[str, object] = {
+        f"problem_{key}" if key in DECISION_KEYS else key: value
+        for key, value in problem.extensions.items()
+    }
+    context.update(problem.context())
+    return context
 
 
 # -- from_response -----------------------------------------------------------------------
+
+_REQUEST_ID_HEADERS: Final = (
+    "x-request-id",
+    "request-id",
+    "x-correlation-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-github-request-id",
+)
+_SHOULD_RETRY_HEADERS: Final = ("x-should-retry", "stripe-should-retry")
+_RATE_LIMIT_TEXT: Final = LazyPattern(r"rate[ _-]?limit", re.IGNORECASE)
 
 
 def _phrase(status: int) -> str:
@@ -291,26 +224,15 @@ def _phrase(status: int) -> str:
         return "Unexpected HTTP status"
 
 
-def _retry_after_extension(problem: Problem | None) -> float | None:
-    if problem is None:
-        return None
-    value = problem.extensions.get("retry_after")
+def _seconds(value: object) -> float | None:
+    """Seconds from a problem's ``retry_after`` extension: a finite number, 0 to 2**31."""
     if not is_number(value):
         return None
     try:
         seconds = float(value)
     except OverflowError:  # an int too large for a float
         return None
-    return seconds if math.isfinite(seconds) and 0 <= seconds <= _MAX_RETRY_AFTER else None
-
-
-def _message(status: int, problem: Problem | None, method: str | None, endpoint: str | None) -> str:
-    if problem is not None and (problem.detail or problem.title):
-        return redact_text(problem.detail or problem.title or "")
-    where = " ".join(part for part in (method, endpoint) if part)
-    phrase = _phrase(status)
-    shown = shown_int(status)
-    return f"{shown} {phrase} ({where})" if where else f"{shown} {phrase}"
+    return seconds if math.isfinite(seconds) and 0 <= seconds <= MAX_WAIT else None
 
 
 def from_response(
@@ -321,34 +243,42 @@ def from_response(
     method: str | None = None,
     url: str | None = None,
 ) -> AnySpiceError:
-    """The error an HTTP response describes. Never raises.
+    """The error an HTTP response describes: what the server said, typed. Never raises.
 
-    By status: 3xx is an unexpected redirect (`NetworkError`, ``location`` in
-    context); 400 and 422 a `ValidationError`; 401 and 403 an `AuthenticationError`;
-    429 a `RateLimitError` (``retry_after_ms`` from ``Retry-After``, else a problem's
-    ``retry_after`` extension in seconds); a 5xx with a ``Retry-After`` (or that
-    extension) a `RetryableError` with a hint; any other 4xx or 5xx a `NetworkError`
-    with its status; anything outside 300-599 a `NetworkError` too.
+    The status decides the class, the same for the same status: 3xx an unexpected
+    redirect (`NetworkError`, ``location`` in context); 400 and 422 `ValidationError`;
+    401 `AuthenticationError`; 403 `AuthenticationError` unless the answer says it is a
+    rate limit; 429 `RateLimitError`; any other status a `NetworkError` with it. A
+    vendor's code can name the class whatever the status (AWS's
+    ``ThrottlingException`` is a rate limit, OpenAI's ``insufficient_quota`` a spent
+    quota, ``context_length_exceeded`` a `ValidationError`): see `spice_errors._vendors`.
 
-    The message is the problem's ``detail``, else its ``title``, else the status phrase
-    with the method and redacted URL. The context holds ``http_status``, ``method``,
-    ``endpoint`` (redacted), ``request_id`` when a header gives one and, when the body
-    is a problem, its ``type``, ``title``, ``instance`` and extension members.
+    The message is a problem's ``detail`` or ``title``, else the vendor body's message,
+    else the status phrase with the method and redacted URL. The wait the server asks
+    for (``retry-after-ms``, ``Retry-After``, a body's ``retry_after`` or Google's
+    ``retryDelay``, else on a rate limit the reset of its rate-limit headers) is
+    ``retry_after_ms``: the typed field of a `RateLimitError`, context on any other
+    type. The context also holds ``http_status``, ``method``, ``endpoint``,
+    ``request_id``, the vendor's ``error_code``, ``error_type``, ``param`` and
+    ``doc_url``, ``should_retry`` (``x-should-retry``, ``Stripe-Should-Retry``),
+    ``rate_limit`` and, for a problem document, its members.
 
     Examples:
         >>> error = from_response(
         ...     429,
-        ...     {"Retry-After": "3", "Content-Type": "application/problem+json"},
-        ...     b'{"title": "Too Many Requests", "detail": "Slow down"}',
-        ...     method="GET",
-        ...     url="https://api.example.com/v1/items?api_key=secret",
+        ...     {"Retry-After": "3", "Content-Type": "application/json"},
+        ...     b'{"error": {"message": "Slow down", "code": "rate_limit_exceeded"}}',
+        ...     method="POST",
+        ...     url="https://api.example.com/v1/chat?api_key=secret",
         ... )
         >>> error
         RateLimitError('Slow down', retry_after_ms=3000, limit_type=None, context={...})
-        >>> error.context["endpoint"]
-        'https://api.example.com/v1/items?api_key=***'
+        >>> error.context["endpoint"], error.context["error_code"]
+        ('https://api.example.com/v1/chat?api_key=***', 'rate_limit_exceeded')
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 Vendor bodies, codes, waits and rate-limit headers are read;
+       a 5xx with ``Retry-After`` is a `NetworkError` like any other 5xx.
     """
     try:
         return read_response(status, headers, body, method=method, url=url)
@@ -365,45 +295,181 @@ def int_or_none(value: object) -> int | None:
     return value if is_int(value) else None
 
 
-def read_response(
+def read_response(  # noqa: PLR0913 -- everything a response carries, by name
     status: object,
     headers: object,
     body: object,
     *,
     method: object,
     url: object,
+    now: datetime | None = None,
+    facts: dict[str, object] | None = None,
 ) -> AnySpiceError:
+    """`from_response` without its guard: the readers that must never raise call this.
+
+    ``facts``, when given, receives how the answer was read, for ``explain``: the body's
+    ``format`` and where the wait came from (``wait_from``).
+    """
     pairs = _headers(headers)
     content_type = pairs.get("content-type")
-    data = json_object(body, content_type)
-    problem = Problem(data) if data is not None and _is_problem(data, content_type) else None
+    data: object = json_value(body, content_type)
+    mapping = _as_dict(data)
+    problem = (
+        Problem(mapping) if mapping is not None and _is_problem(mapping, content_type) else None
+    )
+    said = None
+    if problem is None:
+        if data is not None:
+            said = read_body(data)
+        elif (text := text_of(body)) is not None:
+            said = read_text(text, content_type)
     endpoint = redact_url(url) if isinstance(url, str) else None
     verb = method.upper() if isinstance(method, str) else None
     code = int_or_none(status) or 0
-    context: dict[str, object] = (
-        {} if problem is None else {**problem.extensions, **problem.context()}
-    )
+    context: dict[str, object] = {} if problem is None else problem_context(problem)
+    context.update(_facts(said, pairs))
     context["http_status"] = code
     context["method"] = verb
     context["endpoint"] = endpoint
-    request_id = next((value for name in _REQUEST_ID_HEADERS if (value := pairs.get(name))), None)
-    if request_id is not None:
+    if (request_id := _request_id(pairs, said, data)) is not None:
         context["request_id"] = request_id
-    message = _message(code, problem, verb, endpoint)
-    return _by_status(
-        code, message, context=context, pairs=pairs, problem=problem, endpoint=endpoint
+    message = _message(code, problem, said, verb, endpoint)
+    if facts is not None:
+        facts["format"] = "rfc9457" if problem is not None else said.vendor if said else None
+    return _build(
+        code,
+        message,
+        context=context,
+        pairs=pairs,
+        problem=problem,
+        said=said,
+        now=now,
+        facts=facts,
     )
 
 
-def _by_status(  # noqa: PLR0913 -- everything a response carries, by name
+def _as_dict(data: object) -> dict[object, object] | None:
+    return cast("dict[object, object]", data) if isinstance(data, dict) else None
+
+
+def _facts(said: Said | None, pairs: Mapping[str, str]) -> dict[str, object]:
+    """The vendor's code, type, parameter and link, and the server's word on retrying."""
+    facts: dict[str, object] = {}
+    if said is not None:
+        code = said.code
+        found = {
+            "error_code": code,
+            "error_type": said.type,
+            "param": said.param,
+            "doc_url": said.doc_url,
+            "error_count": said.count,
+        }
+        facts.update((key, value) for key, value in found.items() if value is not None)
+        if said.reasons:
+            facts["error_reasons"] = list(said.reasons)
+    if "error_code" not in facts and (kind := pairs.get("x-amzn-errortype")):
+        facts["error_code"] = aws_code(kind)
+    for name in _SHOULD_RETRY_HEADERS:
+        word = pairs.get(name, "").strip().lower()
+        if word in {"true", "false"}:
+            facts["should_retry"] = word == "true"
+            break
+    return facts
+
+
+def _request_id(pairs: Mapping[str, str], said: Said | None, data: object) -> str | None:
+    for name in _REQUEST_ID_HEADERS:
+        if value := pairs.get(name):
+            return value
+    if said is not None and said.request_id:
+        return said.request_id
+    mapping = _as_dict(data)
+    found = None if mapping is None else mapping.get("request_id")
+    return found if isinstance(found, str) and found else None
+
+
+def _message(
+    status: int, problem: Problem | None, said: Said | None, method: str | None, url: str | None
+) -> str:
+    if problem is not None and (problem.detail or problem.title):
+        return redact_text(problem.detail or problem.title or "")
+    if said is not None and said.message:
+        return redact_text(said.message)
+    where = " ".join(part for part in (method, url) if part)
+    phrase = _phrase(status)
+    shown = shown_int(status)
+    return f"{shown} {phrase} ({where})" if where else f"{shown} {phrase}"
+
+
+def _outcome(
+    status: int,
+    context: Mapping[str, object],
+    pairs: Mapping[str, str],
+    said: Said | None,
+    message: str,
+) -> Outcome | None:
+    """What the answer says it is, beyond its status: a vendor code, a 403 that is a rate limit."""
+    code = context.get("error_code")
+    kind = context.get("error_type")
+    found = outcome_of(
+        # Google's reasons say more than its canonical code (dailyLimitExceeded comes
+        # with PERMISSION_DENIED).
+        *(said.reasons if said is not None else ()),
+        code if isinstance(code, str) else None,
+        # A type names the class only where it is the only code the vendor has.
+        kind if isinstance(kind, str) and code is None else None,
+    )
+    if found is not None:
+        return found
+    if status == 403 and (  # noqa: PLR2004 -- Forbidden
+        pairs.get("x-ratelimit-remaining", "").strip() == "0"
+        or _RATE_LIMIT_TEXT.get().search(message) is not None
+    ):
+        return "rate_limit"
+    return None
+
+
+def _build(  # noqa: PLR0913 -- everything a response carries, by name
     status: int,
     message: str,
     *,
     context: dict[str, object],
     pairs: dict[str, str],
     problem: Problem | None,
-    endpoint: str | None,
+    said: Said | None,
+    now: datetime | None,
+    facts: dict[str, object] | None,
 ) -> AnySpiceError:
+    outcome = _outcome(status, context, pairs, said, message)
+    limits = rate_limit(pairs, now=now)
+    if limits is not None:
+        context["rate_limit"] = limits
+    wait, source = _wait(pairs, problem, said)
+    limited = status == 429 or outcome in {"rate_limit", "quota"}  # noqa: PLR2004 -- Too Many Requests
+    if wait is None and limited and limits is not None:
+        wait = cast("float | None", limits.get("reset_s"))
+        source = "the rate-limit headers' reset" if wait is not None else None
+    if facts is not None:
+        facts["wait_from"] = source
+    retry_after_ms = None if wait is None else round(wait * 1000)
+    if limited:
+        limit_type = "quota" if outcome == "quota" else None
+        return RateLimitError(
+            message, retry_after_ms=retry_after_ms, limit_type=limit_type, context=context
+        )
+    if retry_after_ms is not None:
+        context["retry_after_ms"] = retry_after_ms
+    if outcome == "request":
+        return ValidationError(message, context=context)
+    if outcome == "credentials":
+        return AuthenticationError(message, context=context)
+    return _by_status(status, message, context=context, pairs=pairs)
+
+
+def _by_status(
+    status: int, message: str, *, context: dict[str, object], pairs: Mapping[str, str]
+) -> AnySpiceError:
+    endpoint = cast("str | None", context["endpoint"])
     if in_range(status, 300, 399):
         location = pairs.get("location")
         if location is not None:
@@ -413,21 +479,37 @@ def _by_status(  # noqa: PLR0913 -- everything a response carries, by name
         return ValidationError(message, context=context)
     if status in {401, 403}:
         return AuthenticationError(message, context=context)
-    wait = _wait(pairs, problem)
-    if status == 429:  # noqa: PLR2004 -- Too Many Requests
-        retry_after_ms = None if wait is None else round(wait * 1000)
-        return RateLimitError(message, retry_after_ms=retry_after_ms, context=context)
-    if in_range(status, 500, 599) and wait is not None:
-        hint = RetryHint.from_retry_after_seconds(wait, reason=f"HTTP {status} Retry-After")
-        return RetryableError(message, status_code=status, retry_hint=hint, context=context)
-    if not in_range(status, 400, 599):
+    if not in_range(status, 300, 599):
         context.setdefault("unexpected_status", True)
     # A status no HTTP server sends (0, 700) stays in context: the typed field holds 100-599.
     typed = status if in_range(status, 100, 599) else None
     return NetworkError(message, status_code=typed, endpoint=endpoint, context=context)
 
 
-def _wait(pairs: dict[str, str], problem: Problem | None) -> float | None:
+def _wait(
+    pairs: Mapping[str, str], problem: Problem | None, said: Said | None
+) -> tuple[float | None, str | None]:
+    """The wait the server asked for, in seconds, and where it said so; Nones if it did not.
+
+    Milliseconds headers win, then ``Retry-After``, then the body's own (a problem's
+    ``retry_after``, Google's ``retryDelay``).
+    """
+    for name in ("retry-after-ms", "x-ms-retry-after-ms"):
+        if (header := pairs.get(name)) is not None and (
+            wait := milliseconds_header(header)
+        ) is not None:
+            return wait, f"the {name} header"
     header = pairs.get("retry-after")
-    wait = parse_retry_after(header, date=pairs.get("date")) if header is not None else None
-    return wait if wait is not None else _retry_after_extension(problem)
+    if (
+        header is not None
+        and (wait := parse_retry_after(header, date=pairs.get("date"))) is not None
+    ):
+        return wait, "the Retry-After header"
+    if (
+        problem is not None
+        and (wait := _seconds(problem.extensions.get("retry_after"))) is not None
+    ):
+        return wait, "the problem's retry_after member"
+    if said is not None and said.retry_delay is not None:
+        return said.retry_delay, "the body's google.rpc.RetryInfo retryDelay"
+    return None, None

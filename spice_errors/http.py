@@ -8,13 +8,9 @@ repeated names.
 """
 
 from spice_errors._problems import from_problem, status_for, to_problem
-from spice_errors._response import (
-    PROBLEM_JSON_MEDIA_TYPE,
-    Headers,
-    from_response,
-    parse_retry_after,
-)
+from spice_errors._response import PROBLEM_JSON_MEDIA_TYPE, Headers, from_response
 from spice_errors._text import show_public_path
+from spice_errors._waits import parse_retry_after
 
 __all__ = [
     "PROBLEM_JSON_MEDIA_TYPE",

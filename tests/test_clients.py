@@ -242,8 +242,8 @@ class TestAiohttp:
                 async with session.get(url):
                     pass  # pragma: no cover
             error = se.from_exception(refused.value)
-        assert isinstance(error, se.RetryableError)
-        assert 2000 == error.suggested_retry_delay_ms()
+        assert isinstance(error, se.NetworkError)
+        assert 2000 == error.context["retry_after_ms"]
         assert "GET" == error.context["method"]
         assert url == error.context["endpoint"]
 

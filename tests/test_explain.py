@@ -38,7 +38,7 @@ def run(*args: str) -> str:
         ),
         (
             ["503", "-H", "Retry-After: 3"],
-            "RetryableError (RETRYABLE_ERROR)",
+            "NetworkError (NETWORK_ERROR): 503 Service Unavailable (GET)",
             "first wait 3.00 s (as the server asked)",
             503,
         ),
@@ -66,19 +66,33 @@ def test_statuses(args: list[str], first_line: str, retry_line: str, server: int
 
 def test_body_and_json(tmp_path: Path) -> None:
     """A problem body, inline or from a file; --json prints one parseable object."""
-    body = {"title": "Down", "detail": "Database outage", "retry_after": 5, "api_key": "S3cr3t"}
+    body = {
+        "type": "about:blank",
+        "title": "Down",
+        "detail": "Database outage",
+        "retry_after": 5,
+        "api_key": "S3cr3t",
+    }
     path = tmp_path / "answer.json"
     path.write_text(json.dumps(body), encoding="utf-8")
     for given in (json.dumps(body), f"@{path}"):
         data = json.loads(run("503", "--body", given, "--json"))
-        assert "RETRYABLE_ERROR" == data["error"]["code"]
+        assert "NETWORK_ERROR" == data["error"]["code"]
         assert "Database outage" == data["problem"]["detail"]
         assert {
             "retryable": True,
-            "reason": "HTTP 503 Retry-After",
+            "reason": "HTTP 503",
             "first_wait_seconds": 5.0,
             "server_asked_seconds": 5.0,
         } == data["retry"]
+        assert {
+            "format": "rfc9457",
+            "error_code": None,
+            "error_type": None,
+            "wait_seconds": 5.0,
+            "wait_from": "the problem's retry_after member",
+            "should_retry": None,
+        } == data["read"]
         assert 503 == data["server_status"]
         assert "S3cr3t" not in json.dumps(data)
 
@@ -130,3 +144,53 @@ def test_help_documents_every_option(capsys: pytest.CaptureFixture[str]) -> None
         'explain 429 -H "Retry-After: 30"',
     ):
         assert option in text
+
+
+@pytest.mark.parametrize(
+    ("args", "lines"),
+    [
+        (
+            [
+                "429",
+                "-H",
+                "retry-after-ms: 1500",
+                "--body",
+                '{"error": {"message": "Rate limit reached", "code": "rate_limit_exceeded"}}',
+            ],
+            [
+                'Read: an {"error": {...}} body (OpenAI, Stripe, Azure and the like)',
+                "  vendor code rate_limit_exceeded",
+                "  asks to wait 1.5 s, from the retry-after-ms header",
+                "Retry: yes under the default policy (rate limited); first wait 1.50 s",
+            ],
+        ),
+        (
+            [
+                "429",
+                "--body",
+                '{"error": {"message": "You exceeded your current quota", '
+                '"type": "insufficient_quota", "code": "insufficient_quota"}}',
+            ],
+            [
+                "  vendor code insufficient_quota, type insufficient_quota",
+                "Retry: no (quota spent: waiting will not help).",
+            ],
+        ),
+        (
+            [
+                "409",
+                "-H",
+                "Stripe-Should-Retry: true",
+                "--body",
+                '{"error": {"type": "api_error"}}',
+            ],
+            ["  vendor type api_error", "  says should_retry=True", "Retry: yes"],
+        ),
+        (["503"], ["Read: no body it could read"]),
+    ],
+)
+def test_what_was_read(args: list[str], lines: list[str]) -> None:
+    """The body's format, the vendor's code and type, the wait and where it came from."""
+    shown = run(*args).splitlines()
+    for line in lines:
+        assert any(found.startswith(line) for found in shown), (line, shown)

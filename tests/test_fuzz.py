@@ -496,7 +496,8 @@ class TestFoundByFuzzing:
         """
 
         def message(detail: str) -> str:
-            return from_response(500, None, json.dumps({"detail": detail}).encode()).message
+            problem = {"type": "about:blank", "detail": detail}
+            return from_response(500, None, json.dumps(problem).encode()).message
 
         letters = "a" * 256_000
         assert "://" + letters == message("://" + letters)

@@ -178,20 +178,20 @@ class TestRetryAfter:
         error = from_response(429, PROBLEM, body)
         assert error.retry_after_ms is None  # type: ignore[union-attr]
 
-    def test_5xx_with_retry_after_is_retryable(self) -> None:
-        """A 503 with Retry-After is a RetryableError with a hint."""
+    def test_5xx_with_retry_after_is_a_network_error_with_the_wait(self) -> None:
+        """The same status gives the same class: the wait goes to context retry_after_ms."""
         error = from_response(503, {"Retry-After": "30"})
-        assert isinstance(error, se.RetryableError)
+        assert isinstance(error, se.NetworkError)
         assert 503 == error.status_code
-        assert (
-            se.RetryHint(retry_after_ms=30_000, reason="HTTP 503 Retry-After") == error.retry_hint
-        )
+        assert 30_000 == error.context["retry_after_ms"]
+        assert type(error) is type(from_response(503))
+        assert 30.0 == se.classify(error).suggested_delay
 
-    def test_5xx_with_the_extension_is_retryable(self) -> None:
+    def test_5xx_with_the_extension(self) -> None:
         """A problem's retry_after counts as Retry-After for a 5xx."""
         error = from_response(500, PROBLEM, problem_body(retry_after=4))
-        assert isinstance(error, se.RetryableError)
-        assert 4000 == error.suggested_retry_delay_ms()
+        assert isinstance(error, se.NetworkError)
+        assert 4000 == error.context["retry_after_ms"]
 
     def test_malformed_retry_after_is_ignored(self) -> None:
         """A Retry-After that cannot be read is as good as none."""
@@ -275,11 +275,15 @@ class TestMessagesAndContext:
 
     def test_json_without_content_type(self) -> None:
         """A body that looks like a problem is read even without a content type."""
-        assert "Gone" == from_response(410, None, '{"title": "Gone"}').message
+        assert (
+            "Gone" == from_response(410, None, '{"type": "about:blank", "title": "Gone"}').message
+        )
+        # RFC 9457 members alone do not make a problem: a string type and a title or status do.
+        assert "410 Gone" == from_response(410, None, '{"title": "Gone"}').message
 
     def test_parsed_body(self) -> None:
         """A body already parsed into a mapping is read as it is."""
-        assert "Parsed" == from_response(500, None, {"detail": "Parsed"}).message
+        assert "Parsed" == from_response(500, None, {"message": "Parsed"}).message
 
     @pytest.mark.parametrize(
         "body",
@@ -797,10 +801,10 @@ class TestExactBoundaries:
         assert "unexpected_status" not in error.context
 
     def test_599_is_a_server_error(self) -> None:
-        """599 with a Retry-After is retryable; without one it is an expected NetworkError."""
+        """599 is a server error: retryable, with the wait it asked for."""
         error = from_response(599, {"Retry-After": "2"})
-        assert isinstance(error, se.RetryableError)
-        assert 2000 == error.suggested_retry_delay_ms()
+        assert isinstance(error, se.NetworkError)
+        assert 2.0 == se.classify(error).suggested_delay
         plain = from_response(599)
         assert isinstance(plain, se.NetworkError)
         assert "unexpected_status" not in plain.context
@@ -838,7 +842,7 @@ class TestHeaderAndBodyDetails:
 
     def test_json_body_after_leading_whitespace(self) -> None:
         """Whitespace before a JSON object does not hide it, without a content type too."""
-        error = from_response(400, {}, b' \n {"detail": "bad input"}')
+        error = from_response(400, {}, b' \n {"message": "bad input"}')
         assert "bad input" == error.message
 
     def test_json_parser_is_loaded_on_first_use(self, monkeypatch: pytest.MonkeyPatch) -> None:

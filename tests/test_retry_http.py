@@ -92,7 +92,7 @@ def test_retry_after_beyond_the_window_stops(server: ScriptedServer, client: htt
     policy = RetryPolicy(max_delay=60, max_elapsed=10)
     result = se.retry(lambda: request(client, "GET", url), policy, sleep=sleeps.append)
     assert isinstance(result, Failure)
-    assert isinstance(result.error, se.RetryableError)
+    assert isinstance(result.error, se.NetworkError)
     assert "window_exhausted" == result.error.context["retry_stopped"]
     assert 1 == result.error.context["total_attempts"]
     assert [] == sleeps

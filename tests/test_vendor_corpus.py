@@ -1,9 +1,11 @@
 """The corpus of real error answers in tests/data/vendor_answers.json, and what it holds.
 
 Each entry is one answer as a vendor documents it (status, headers, body), with its
-public source and the error the contract (SPEC section 5) says it becomes. Reading the
-vendors' own bodies is the next step of the work; until then these tests pin that the
-corpus is well formed and that the reader takes every entry without raising.
+public source and the error the contract (SPEC section 5) says it becomes: the class,
+the message, the context facts, the wait and the retry decision. Every entry is read by
+`from_response`, by `from_problem` where the body is a problem, and by ``explain --json``.
+Entries marked ``spec_unclear`` say, in their note, which reading of the contract their
+expectation takes.
 """
 
 from __future__ import annotations
@@ -56,3 +58,93 @@ def test_the_reader_takes_every_entry(entry: dict[str, Any]) -> None:
     )
     assert type(error) in ALL_TYPES
     assert entry["status"] == error.context["http_status"]
+
+
+def _read(entry: dict[str, Any]) -> se.AnySpiceError:
+    body = entry["body"]
+    raw = None if body is None else body if isinstance(body, str) else json.dumps(body)
+    return se.http.from_response(
+        entry["status"],
+        [tuple(pair) for pair in entry["headers"]],
+        None if raw is None else raw.encode(),
+        method=entry["request"]["method"],
+        url=entry["request"]["url"],
+    )
+
+
+def _wait_ms(error: se.SpiceError) -> object:
+    if isinstance(error, se.RateLimitError):
+        return error.retry_after_ms
+    return error.context.get("retry_after_ms")
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[entry["id"] for entry in ENTRIES])
+def test_each_answer_becomes_the_error_the_contract_names(entry: dict[str, Any]) -> None:
+    """Class, message, context facts, wait, limit type and retry decision, as expected."""
+    error = _read(entry)
+    expected = entry["expected"]
+    assert expected["class"] == type(error).__name__
+    assert expected["message"] == error.message
+    for key, value in expected["context"].items():
+        assert value == error.context.get(key), key
+    assert expected["retry_after_ms"] == _wait_ms(error)
+    assert expected["limit_type"] == getattr(error, "limit_type", None)
+    assert expected["retryable"] is se.is_retryable(error)
+
+
+def test_the_corpus_covers_every_vendor_format() -> None:
+    """At least one answer of each body shape and API the contract names."""
+    vendors = {entry["vendor"] for entry in ENTRIES}
+    assert {
+        "openai",
+        "anthropic",
+        "stripe",
+        "github",
+        "google-cloud",
+        "gemini",
+        "vertex-ai",
+        "aws-json",
+        "aws-s3-xml",
+        "azure",
+        "oauth2",
+        "jsonapi",
+        "graphql",
+        "rfc9457",
+        "proxy-text",
+    } <= vendors
+
+
+_PROBLEMS = [entry for entry in ENTRIES if entry["vendor"] == "rfc9457"]
+
+
+@pytest.mark.parametrize("entry", _PROBLEMS, ids=[entry["id"] for entry in _PROBLEMS])
+def test_problem_bodies_read_the_same_through_from_problem(entry: dict[str, Any]) -> None:
+    """A problem document gives the same class and message through either reader."""
+    error = se.http.from_problem(entry["body"], entry["status"])
+    expected = entry["expected"]
+    assert expected["class"] == type(error).__name__
+    assert expected["message"] == error.message
+
+
+# explain's --body takes JSON: the text and XML answers are read by from_response above.
+_JSON_ANSWERS = [entry for entry in ENTRIES if not isinstance(entry["body"], str)]
+
+
+@pytest.mark.parametrize("entry", _JSON_ANSWERS, ids=[entry["id"] for entry in _JSON_ANSWERS])
+def test_explain_json_tells_the_same(entry: dict[str, Any]) -> None:
+    """``explain --json`` reports the same class and retry decision for each answer."""
+    import io
+
+    from spice_errors.__main__ import main
+
+    args = ["explain", str(entry["status"]), "--method", entry["request"]["method"], "--json"]
+    for name, value in entry["headers"]:
+        args += ["-H", f"{name}: {value}"]
+    if entry["body"] is not None:
+        args += ["--body", json.dumps(entry["body"])]
+    out = io.StringIO()
+    assert 0 == main(args, out)
+    data = json.loads(out.getvalue())
+    expected = entry["expected"]
+    assert expected["class"] == data["error"]["type"]
+    assert expected["retryable"] is data["retry"]["retryable"]
