@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Final, cast
 
 from spice_errors._errors import (
@@ -24,6 +23,7 @@ from spice_errors._fast_init import own_fields
 from spice_errors._fields import construct, json_safe, problem_member, typed_fields
 from spice_errors._redact import MASK, is_secret_key, redact_text, redact_url, redact_value
 from spice_errors._response import (
+    DECISION_KEYS,
     PROBLEM_JSON_MEDIA_TYPE,
     PROBLEM_MEMBERS,
     Problem,
@@ -113,21 +113,28 @@ def to_problem(error: SpiceError, *, type_base: str = "urn:spice-errors:") -> di
     return problem
 
 
-def _class_from_type(type_uri: str) -> type[AnySpiceError] | None:
-    tail = re.split(r"[/:#]", type_uri.rstrip("/"))[-1]
-    return BY_CODE.get(tail.upper())
+def _class_from_type(type_uri: str, type_base: str) -> type[AnySpiceError] | None:
+    """The class a ``type`` URI of ours names; another party's URI never picks one."""
+    if not type_base or not type_uri.startswith(type_base):
+        return None
+    return BY_CODE.get(type_uri[len(type_base) :].strip("/").upper())
 
 
-def from_problem(data: object, status: int | None = None) -> AnySpiceError:
+def from_problem(
+    data: object, status: int | None = None, *, type_base: str = "urn:spice-errors:"
+) -> AnySpiceError:
     """The error an RFC 9457 problem document describes. Never raises.
 
-    The class comes from the ``code`` extension, else from the ``type`` URI, else from
-    the status as `from_response` maps it; with neither status nor code it is an
-    `UnknownError`. A ``status`` argument (the real response status) wins over the
-    document's own. Mistyped members are ignored, ``type`` defaults to
-    ``about:blank``, typed fields are read back from extensions of their name, and
-    other extensions become context. Data that is not a JSON object becomes a
-    `SerializationError` describing what arrived.
+    The class comes from the ``code`` extension when it is one of the 16 codes, else
+    from a ``type`` URI that starts with ``type_base`` (another party's URI never picks
+    a class, whatever its last segment says), else from the status as `from_response`
+    maps it; with neither status nor code it is an `UnknownError`. A ``status``
+    argument (the real response status) wins over the document's own. Mistyped members
+    are ignored, ``type`` defaults to ``about:blank``, typed fields are read back from
+    extensions of their name (``errors`` into `ValidationError.errors`), a ``code``
+    that is not one of ours is kept as context ``code``, other extensions become
+    context (a decision key such as ``retryable`` as ``problem_retryable``). Data that
+    is not a JSON object becomes a `SerializationError` describing what arrived.
 
     Examples:
         >>> error = from_problem(to_problem(SpiceError.rate_limit_error("Slow down", 2000)))
@@ -137,14 +144,14 @@ def from_problem(data: object, status: int | None = None) -> AnySpiceError:
     .. versionadded:: 0.1.0
     """
     try:
-        return _from_problem(data, status)
+        return _from_problem(data, status, type_base)
     except Exception as failure:  # noqa: BLE001 -- the contract: never raise
         return SerializationError(
             f"Could not read the problem document: {type(failure).__name__}", format="problem+json"
         )
 
 
-def _from_problem(data: object, status: int | None) -> AnySpiceError:
+def _from_problem(data: object, status: int | None, type_base: str) -> AnySpiceError:
     parsed = json_object(data, "json")
     if parsed is None:
         return SerializationError(
@@ -155,7 +162,7 @@ def _from_problem(data: object, status: int | None) -> AnySpiceError:
     real_status = int_or_none(status) if status is not None else problem.status
     code = problem.extensions.get("code")
     cls = BY_CODE.get(code) if isinstance(code, str) else None
-    cls = cls or _class_from_type(problem.type)
+    cls = cls or _class_from_type(problem.type, type_base)
     if cls is None:
         if real_status is None:
             cls = UnknownError
@@ -176,8 +183,11 @@ def _build(cls: type[SpiceError], problem: Problem, status: int | None) -> AnySp
     for key, value in problem.extensions.items():
         if key in _TYPED_NAMES:
             typed[key] = value
-        elif key != "code":
-            context[key] = value
+        elif key == "code":
+            if value != cls.code:
+                context["code"] = value  # another party's code, kept
+        else:
+            context[f"problem_{key}" if key in DECISION_KEYS else key] = value
     context.update(problem.context())
     if status is not None:
         context["http_status"] = status

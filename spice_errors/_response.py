@@ -23,7 +23,13 @@ from spice_errors._errors import (
 from spice_errors._redact import redact_text, redact_url, shown_int
 from spice_errors._text import LazyPattern, in_range, is_int, is_number
 from spice_errors._vendors import Outcome, Said, aws_code, outcome_of, read_body, read_text
-from spice_errors._waits import MAX_WAIT, milliseconds_header, parse_retry_after, rate_limit
+from spice_errors._waits import (
+    MAX_WAIT,
+    header_text,
+    milliseconds_header,
+    parse_retry_after,
+    rate_limit,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -57,14 +63,6 @@ PROBLEM_MEMBERS: Final = frozenset({"type", "title", "status", "detail", "instan
 # -- headers -----------------------------------------------------------------------------
 
 
-def _text(value: object) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bytes | bytearray):
-        return bytes(value).decode("latin-1")
-    return None
-
-
 def _headers(headers: object) -> dict[str, str]:
     """Lower-cased names to their first value, from whatever was given; bad entries skipped."""
     found: dict[str, str] = {}
@@ -76,8 +74,8 @@ def _headers(headers: object) -> dict[str, str]:
         else:
             pairs = (item for item in cast("Iterable[object]", headers) if _is_pair(item))
         for raw_name, raw_value in cast("Iterable[tuple[object, object]]", pairs):
-            name = raw_name if type(raw_name) is str else _text(raw_name)
-            value = raw_value if type(raw_value) is str else _text(raw_value)
+            name = raw_name if type(raw_name) is str else header_text(raw_name)
+            value = raw_value if type(raw_value) is str else header_text(raw_value)
             if name is not None and value is not None:
                 found.setdefault(name.strip().lower(), value.strip())
     except Exception:  # noqa: BLE001 -- headers from the wire never break the mapping

@@ -186,9 +186,7 @@ def _aws_status(exc: BaseException) -> AnySpiceError:
 
 
 def _objects(value: object) -> list[_Body]:
-    if not isinstance(value, list | tuple):
-        return []
-    items = cast("tuple[object, ...]", value)
+    items = cast("tuple[object, ...]", value) if isinstance(value, list | tuple) else ()
     return [cast("_Body", item) for item in items if isinstance(item, Mapping)]
 
 
@@ -201,7 +199,7 @@ def _details(exc: BaseException) -> list[_Body]:
     return details
 
 
-def _google_body(exc: BaseException) -> _Body:
+def _google_body(exc: BaseException) -> _Body | None:
     """Google's JSON error body from the exception's fields.
 
     https://cloud.google.com/apis/design/errors#http_mapping
@@ -211,17 +209,18 @@ def _google_body(exc: BaseException) -> _Body:
     message = attribute(exc, "message")
     names = (cls.__name__ for cls in type(exc).__mro__)
     status = next((_GOOGLE_STATUS[name] for name in names if name in _GOOGLE_STATUS), None)
+    if is_int(code):
+        error["code"] = int(code)
     if isinstance(message, str):
         error["message"] = message
-    if status is not None and is_int(code):
-        # Google's shape only whole: a bare HTTP status in `code` would read as a vendor code.
-        error.update(code=int(code), status=status)
+    if status is not None:
+        error["status"] = status
     errors, details = _objects(attribute(exc, "errors")), _details(exc)
     if errors:
         error["errors"] = errors
     if details:
         error["details"] = details
-    return {"error": error}
+    return {"error": error} if error else None
 
 
 def _google_status(exc: BaseException) -> AnySpiceError:

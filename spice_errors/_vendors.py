@@ -173,7 +173,7 @@ def _google(data: Mapping[str, object]) -> Said | None:
         kind = _text(detail.get("@type")) or ""
         if kind.endswith("google.rpc.ErrorInfo"):
             reasons.append(_text(detail.get("reason")))
-        elif kind.endswith("google.rpc.RetryInfo"):
+        elif kind.endswith("google.rpc.RetryInfo") and said.retry_delay is None:
             delay = detail.get("retryDelay")
             said.retry_delay = duration_seconds(delay) if isinstance(delay, str) else None
         elif kind.endswith("google.rpc.Help"):

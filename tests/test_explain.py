@@ -168,8 +168,10 @@ def test_help_documents_every_option(capsys: pytest.CaptureFixture[str]) -> None
             [
                 "429",
                 "--body",
-                '{"error": {"message": "You exceeded your current quota", '
-                '"type": "insufficient_quota", "code": "insufficient_quota"}}',
+                (
+                    '{"error": {"message": "You exceeded your current quota", '
+                    '"type": "insufficient_quota", "code": "insufficient_quota"}}'
+                ),
             ],
             [
                 "  vendor code insufficient_quota, type insufficient_quota",

@@ -496,7 +496,7 @@ class TestFoundByFuzzing:
         """
 
         def message(detail: str) -> str:
-            problem = {"type": "about:blank", "detail": detail}
+            problem = {"type": "about:blank", "title": "Internal Server Error", "detail": detail}
             return from_response(500, None, json.dumps(problem).encode()).message
 
         letters = "a" * 256_000

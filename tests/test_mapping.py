@@ -216,7 +216,7 @@ class TestRows:
         [
             (KeyError("k"), "KeyError"),
             (RuntimeError("r"), "RuntimeError"),
-            (FileNotFoundError(2, "No such file"), "FileNotFoundError"),
+            (BlockingIOError(11, "Resource temporarily unavailable"), "BlockingIOError"),
             (KeyboardInterrupt(), "KeyboardInterrupt"),
         ],
     )
