@@ -26,6 +26,7 @@ from spice_errors._errors import (
     ValidationError,
 )
 from spice_errors._errors import TimeoutError as SpiceTimeoutError
+from spice_errors._redact import shown_int
 from spice_errors._text import in_range, is_int, is_number
 
 __all__ = [
@@ -168,12 +169,14 @@ def _decide_network(error: NetworkError) -> RetryDecision:
             should_retry=True, reason="network failure without a status", suggested_delay=wait
         )
     if _retryable_status(status):
-        return RetryDecision(should_retry=True, reason=f"HTTP {status}", suggested_delay=wait)
+        return RetryDecision(
+            should_retry=True, reason=f"HTTP {shown_int(status)}", suggested_delay=wait
+        )
     if status == 409 and error.context.get("error_code") == "lock_timeout":  # noqa: PLR2004 -- Conflict
         return RetryDecision(
             should_retry=True, reason="HTTP 409: a lock timed out", suggested_delay=wait
         )
-    return RetryDecision(should_retry=False, reason=f"HTTP {status}")
+    return RetryDecision(should_retry=False, reason=f"HTTP {shown_int(status)}")
 
 
 def _decide_retryable(error: RetryableError) -> RetryDecision:
@@ -183,7 +186,7 @@ def _decide_retryable(error: RetryableError) -> RetryDecision:
     status = error.status_code
     if status is not None and not _retryable_status(status):
         # 1xx to 3xx are no failure at all, and a 4xx other than 408 or 429 is the request's.
-        return RetryDecision(should_retry=False, reason=f"HTTP {status}")
+        return RetryDecision(should_retry=False, reason=f"HTTP {shown_int(status)}")
     reason = (hint.reason if hint is not None else None) or "retryable error"
     return RetryDecision(should_retry=True, reason=reason, suggested_delay=requested_wait(error))
 
@@ -194,9 +197,11 @@ def _decide_by_context(error: SpiceError) -> RetryDecision:
     if is_int(status):
         if _retryable_status(status):
             return RetryDecision(
-                should_retry=True, reason=f"status {status}", suggested_delay=requested_wait(error)
+                should_retry=True,
+                reason=f"status {shown_int(status)}",
+                suggested_delay=requested_wait(error),
             )
-        return RetryDecision(should_retry=False, reason=f"status {status}")
+        return RetryDecision(should_retry=False, reason=f"status {shown_int(status)}")
     if error.context.get("retryable") is True:
         return RetryDecision(should_retry=True, reason="marked retryable")
     return RetryDecision(should_retry=False, reason="not marked retryable")

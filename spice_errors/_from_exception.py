@@ -46,7 +46,6 @@ from spice_errors._errors import (
 )
 from spice_errors._errors import TimeoutError as SpiceTimeoutError
 from spice_errors._redact import redact_text
-from spice_errors._sdks import sdk_row
 from spice_errors._text import exception_text, is_int, type_name
 
 __all__ = [
@@ -202,6 +201,9 @@ def _first(rows: tuple[tuple[str, str, _Row], ...], cls: type[BaseException]) ->
 
 def _builtin_row(cls: type[BaseException]) -> _Row:
     """The first row of the built-in table that handles ``cls``."""
+    # Imported on first use, once per new class: `import spice_errors` does not pay for it.
+    from spice_errors._sdks import sdk_row
+
     return sdk_row(cls) or _first(_EARLY, cls) or client_row(cls) or _first(_LATE, cls) or _unknown
 
 

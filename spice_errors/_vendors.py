@@ -158,13 +158,12 @@ def _anthropic(data: Mapping[str, object]) -> Said | None:
 def _google(data: Mapping[str, object]) -> Said | None:
     """``{"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message", "details"}}``.
 
-    The classic APIs write ``errors[]`` with ``reason`` codes instead of ``status``; the
-    numeric ``code`` (the HTTP status) tells Google's shape from the others.
+    The classic APIs write ``errors[]`` with ``reason`` codes instead of ``status``, and
+    some answers carry only ``code`` and ``message``; the numeric ``code`` (the HTTP
+    status, not a code of the vendor's) tells Google's shape from the others.
     """
     error = _object(data.get("error"))
     if error is None or not is_int(error.get("code")):
-        return None
-    if not any(key in error for key in ("status", "errors", "details")):
         return None
     said = Said("google", _text(error.get("message")))
     said.code = _text(error.get("status"))

@@ -274,11 +274,13 @@ class TestBodies:
         assert ["API_KEY_INVALID"] == error.context["error_reasons"]
         assert error.context.get("doc_url") is None  # the last Help without links wins nothing
 
-    def test_a_google_shape_needs_more_than_a_number(self) -> None:
-        """``{"error": {"code": 7}}`` alone is read as a plain error object."""
-        error = read(500, JSON, {"error": {"code": 7, "message": "boom"}})
-        assert "boom" == error.message
-        assert "7" == error.context["error_code"]
+    def test_a_numeric_code_is_a_status_not_a_vendor_code(self) -> None:
+        """Google's ``{"error": {"code": 429, "message"}}``: the number is the HTTP status."""
+        error = read(429, JSON, {"error": {"code": 429, "message": "Too many requests"}})
+        assert "Too many requests" == error.message
+        assert "error_code" not in error.context
+        azure = read(429, JSON, {"error": {"code": "429", "message": "Rate limit"}})
+        assert "429" == azure.context["error_code"]
 
     def test_error_objects_without_a_message(self) -> None:
         error = read(400, JSON, {"error": {"type": "invalid_request_error"}})
@@ -564,3 +566,13 @@ def test_a_secret_in_the_url_or_the_body_never_shows(status: int, where: str) ->
         json.dumps(error.to_dict()),
     ):
         assert SECRET not in shown
+
+
+def test_a_status_beyond_any_real_one_never_breaks_a_decision() -> None:
+    """A context status of 5,000 digits (more than str() of an int may show) is named safely."""
+    for error in (
+        se.AgentError("x", context={"http_status": 10**5000}),
+        se.NetworkError("x", context={"http_status": 10**5000}),
+        se.NetworkError("x", context={"http_status": 10**5000 + 503}),
+    ):
+        assert "bits>" in se.classify(error).reason
