@@ -576,3 +576,25 @@ def test_a_status_beyond_any_real_one_never_breaks_a_decision() -> None:
         se.NetworkError("x", context={"http_status": 10**5000 + 503}),
     ):
         assert "bits>" in se.classify(error).reason
+
+
+@given(
+    status=st.integers(100, 599),
+    headers=st.dictionaries(st.text(max_size=12), st.text(max_size=20), max_size=4) | HEADER_PAIRS,
+    body=st.binary(max_size=200)
+    | st.text(max_size=200)
+    | st.integers().map(
+        lambda n: f'{{"error": {{"code": {n}, "message": "x"}}, "retry_after": {n}}}'
+    )
+    | st.just('{"a": ' * 3000 + "1" + "}" * 3000),
+)
+def test_from_response_takes_any_bytes_text_and_huge_numbers(
+    status: int, headers: object, body: bytes | str
+) -> None:
+    """Property: raw bytes, text, 5,000-digit numbers, JSON nested deeper than the parser."""
+    error = from_response(status, headers, body)  # type: ignore[arg-type]
+    assert type(error) in ALL_TYPES
+    assert status == error.context["http_status"]
+    # The class is the status's, unless a vendor code or (on a 403) the message says more.
+    said_more = status == 403 or "error_code" in error.context or "error_reasons" in error.context  # noqa: PLR2004
+    assert said_more or type(error) is type(from_response(status))
