@@ -596,5 +596,5 @@ def test_from_response_takes_any_bytes_text_and_huge_numbers(
     assert type(error) in ALL_TYPES
     assert status == error.context["http_status"]
     # The class is the status's, unless a vendor code or (on a 403) the message says more.
-    said_more = status == 403 or "error_code" in error.context or "error_reasons" in error.context  # noqa: PLR2004
+    said_more = status == 403 or "error_code" in error.context or "error_reasons" in error.context
     assert said_more or type(error) is type(from_response(status))
