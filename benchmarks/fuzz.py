@@ -1,4 +1,4 @@
-"""Coverage-guided fuzzing of the parsers: problems, JSON errors and results, Retry-After.
+"""Coverage-guided fuzzing of the parsers: problems, JSON errors and results, vendor answers, waits.
 
 Run from the repository root:
 
@@ -7,6 +7,8 @@ Run from the repository root:
 With atheris (the ``fuzz`` extra, Linux and macOS) each target runs in a process of its
 own, instrumented, from a corpus of valid documents, with a fixed seed; the JSON readers
 also get structure-aware mutations (members replaced, removed, copied, nested as causes).
+``vendor_body`` starts from every answer of ``tests/data/vendor_answers.json`` and from
+each vendor's body shape; ``wait_headers`` from the wait and rate-limit values vendors send.
 Without atheris the same targets run under Hypothesis over random bytes. The targets, and
 the promises they check, are in ``benchmarks/fuzz_targets.py``.
 
@@ -40,10 +42,12 @@ NAMES = (
     "result_from_json",
     "parse_retry_after",
     "from_response",
+    "vendor_body",
+    "wait_headers",
 )
 JSON_TARGETS = ("error_from_json", "result_from_json")
 """Targets whose inputs are JSON documents: they get structure-aware mutations too."""
-MAX_LEN = {"parse_retry_after": 256}
+MAX_LEN = {"parse_retry_after": 256, "wait_headers": 1024}
 """libFuzzer's -max_len by target; 4096 bytes for the others (room for cause chains)."""
 DEFAULT_MAX_LEN = 4096
 
