@@ -628,7 +628,7 @@ def _read_answer(args: ResponseInput | VendorInput) -> se.SpiceError:
 def _check_answer(error: se.SpiceError, args: ResponseInput | VendorInput) -> None:
     """What every answer promises: its class, its wait, the decision; waits never pick the class."""
     _check_status_mapping(error, args.status)
-    _check_wait(error, args.body)
+    _check_wait(error)
     _check_decision(error)
     if args.headers is None:
         return
@@ -684,50 +684,18 @@ def _without_waits(headers: object) -> object:
     return headers
 
 
-def _check_wait(error: se.SpiceError, body: object) -> None:
+def _check_wait(error: se.SpiceError) -> None:
     """The wait, typed field or context, is whole milliseconds from 0 to 2**31 s."""
     waits: list[object] = []
     if isinstance(error, se.RateLimitError):
         waits.append(error.retry_after_ms)
     if "retry_after_ms" in error.context:
-        wait = error.context["retry_after_ms"]
-        # A problem's own retry_after_ms member is kept as it came (TestOpenFindings).
-        if not _same(wait, _problem_member(body, "retry_after_ms")):
-            waits.append(wait)
+        waits.append(error.context["retry_after_ms"])
     for wait in waits:
         if wait is not None and not (type(wait) is int and 0 <= wait <= MAX_WAIT_MS):
             _broken(
                 f"retry_after_ms must be whole milliseconds in [0, 2**31 s], got {_short(wait)}"
             )
-
-
-_MISSING = object()
-
-
-def _problem_member(body: object, key: str) -> object:
-    """A member of the body when it is a JSON object; `_MISSING` when not."""
-    data: object = body
-    if isinstance(body, str | bytes):
-        try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):
-            return _MISSING
-    if not isinstance(data, Mapping):
-        return _MISSING
-    return cast("Mapping[object, object]", data).get(key, _MISSING)
-
-
-def _same(one: object, other: object) -> bool:
-    """Equal, or both NaN; never raises (any two values of the fuzzer)."""
-    try:
-        return bool(one == other) or (
-            isinstance(one, float)
-            and isinstance(other, float)
-            and math.isnan(one)
-            and math.isnan(other)
-        )
-    except Exception:  # noqa: BLE001 -- a comparison of odd values must not end the check
-        return False
 
 
 def _check_decision(error: se.SpiceError) -> None:
@@ -759,8 +727,8 @@ class RetryAfterInput:
     date: str | bytes | None
 
 
-_LAST_YEAR = 9949
-"""From 9950 on, an RFC 850 date raises ValueError (TestOpenFindings): not drawn until fixed."""
+_LAST_YEAR = 9999
+"""datetime's last year: an RFC 850 date is read against any ``now`` up to it."""
 
 
 def _now(p: Provider) -> datetime | None:
@@ -826,13 +794,15 @@ CORPUS: Sequence[Mapping[str, Any]] = json.loads(CORPUS_PATH.read_text(encoding=
 VENDOR_STATUSES = (
     400, 401, 402, 403, 404, 409, 413, 422, 429, 500, 502, 503, 504, 529, 200, 302, 0, 99, 600,
 )  # fmt: skip
-# No URL here names a rate limit: a 403 for one is misread (TestOpenFindings).
+# The last names a rate limit itself: a 403 for it is no rate limit unless the answer says so.
 VENDOR_URLS = (
     f"https://api.openai.com/v1/chat/completions?api_key={SECRET}",
     f"https://api.example.com/v1/items?page=2&api_key={SECRET}#top",
     f"https://user:{SECRET}@api.example.com/v1/items",
     f"/v1/messages?key={SECRET}",
     f"https://generativelanguage.googleapis.com/v1beta/models/gemini:generateContent?key={SECRET}",
+    f"/oauth/authorize?client_secret={SECRET}&redirect_uri=https://app.example.com/cb",
+    "https://api.github.com/rate_limit",
 )
 _DELAYS: Sequence[object] = (
     "57s", "0.5s", "1.5s", "0s", "6m0s", "3600s", "99999999999s", "-1s", "", "soon", 57, None,
@@ -1178,17 +1148,11 @@ def _encoded(p: Provider, body: object) -> tuple[object, bool]:
 
 
 def _with_secret(url: str) -> str:
-    """``url`` with the secret as a query parameter of its own, before any fragment.
+    """``url`` with the secret planted after another "?", wherever that lands.
 
-    Never after a second "?", nor before a "://" in the query or fragment (which is taken
-    for the scheme's): both show the secret (TestOpenFindings).
+    In the query, after a second "?", or in the fragment: each must be masked.
     """
-    base, hash_sign, fragment = url.partition("#")
-    head, question, query = base.partition("?")
-    while "://" in query + fragment:
-        query, fragment = query.replace("://", ":/"), fragment.replace("://", ":/")
-    joined = f"{head}{question}{query}{'&' if question else '?'}api_key={SECRET}"
-    return f"{joined}{hash_sign}{fragment}"
+    return f"{url}?api_key={SECRET}"
 
 
 def decode_vendor_body(data: bytes) -> VendorInput:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
-from spice_errors._redact import redact_mapping
+from spice_errors._redact import redact_mapping, redact_text
 
 if TYPE_CHECKING:
     from spice_errors._errors import AnySpiceError, SpiceError
@@ -16,8 +16,8 @@ __all__ = ["SpiceException"]
 class SpiceException(Exception):  # noqa: N818 -- the contract's name, as in the Kotlin framework
     """An exception that carries a `SpiceError`, for code that must ``raise``.
 
-    ``str()`` is the error's message, ``__cause__`` is the error's cause, and a note
-    (PEP 678) carries the code and the redacted context, so an uncaught one prints
+    ``str()`` is the error's message (secrets masked), ``__cause__`` is the error's
+    cause, and a note (PEP 678) carries the code and the redacted context, so an uncaught one prints
     them in its traceback. It is never an `OSError`.
 
     .. versionadded:: 0.1.0
@@ -27,7 +27,7 @@ class SpiceException(Exception):  # noqa: N818 -- the contract's name, as in the
     """The error this exception carries."""
 
     def __init__(self, error: SpiceError) -> None:
-        super().__init__(error.message)
+        super().__init__(redact_text(error.message))
         # The hierarchy is sealed, so every SpiceError is one of the 16 types.
         self.error = cast("AnySpiceError", error)
         if error.cause is not None:

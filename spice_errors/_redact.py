@@ -133,12 +133,17 @@ def _is_secret_query_name(name: str) -> bool:
 
 
 def _redact_query(query: str) -> str:
-    parts = query.split("&")
-    for index, part in enumerate(parts):
-        name, sep, _value = part.partition("=")
+    # Split at "&", and at ";" and a stray second "?" too: "?q=x?api_key=..." is common.
+    parts = _QUERY_SEPARATORS.get().split(query)
+    for index in range(0, len(parts), 2):
+        name, sep, _value = parts[index].partition("=")
         if sep and _is_secret_query_name(name):
             parts[index] = f"{name}={MASK}"
-    return "&".join(parts)
+    return "".join(parts)
+
+
+_QUERY_SEPARATORS: Final = LazyPattern(r"([&;?])")
+_SCHEME: Final = LazyPattern(r"[A-Za-z][A-Za-z0-9+.\-]{0,31}")
 
 
 def redact_url(url: str) -> str:
@@ -155,8 +160,9 @@ def redact_url(url: str) -> str:
     if "@" not in url and "?" not in url and "#" not in url:
         return url  # nothing that could hide a secret: the common case, kept cheap
     scheme, sep, rest = url.partition("://")
-    if not sep:
-        scheme, rest = "", url
+    if not sep or not _SCHEME.get().fullmatch(scheme):
+        # No scheme: a relative URL (whose query may hold an absolute one).
+        scheme, sep, rest = "", "", url
     # The authority ends at the first "/", "?" or "#"; userinfo is what precedes its last "@".
     end = len(rest)
     for stop in "/?#":

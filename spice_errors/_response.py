@@ -187,12 +187,18 @@ DECISION_KEYS: Final = frozenset(
 )
 """Context keys the library decides by: a received document's member of such a name is
 kept as ``problem_<name>``, so that another party's answer never decides for us."""
+_RENAMED: Final = DECISION_KEYS | {"retry_after_ms"}
 
 
 def problem_context(problem: Problem) -> dict[str, object]:
-    """A problem's members as context: extensions (decision keys renamed), type, title, instance."""
+    """A problem's members as context: extensions (decision keys renamed), type, title, instance.
+
+    Its ``retry_after_ms`` member is kept as ``problem_retry_after_ms``: context
+    ``retry_after_ms`` is the wait the reader decided (`from_response` reads the member
+    as one when it is a number of milliseconds).
+    """
     context: dict[str, object] = {
-        f"problem_{key}" if key in DECISION_KEYS else key: value
+        f"problem_{key}" if key in _RENAMED else key: value
         for key, value in problem.extensions.items()
     }
     context.update(problem.context())
@@ -438,7 +444,10 @@ def _build(  # noqa: PLR0913 -- everything a response carries, by name
     now: datetime | None,
     facts: dict[str, object] | None,
 ) -> AnySpiceError:
-    outcome = _outcome(status, context, pairs, said, message)
+    # Only the server's own words can say "rate limit", never our URL in the fallback.
+    told = (problem.detail or problem.title) if problem is not None else None
+    told = told or (said.message if said is not None else None) or ""
+    outcome = _outcome(status, context, pairs, said, redact_text(told))
     limits = rate_limit(pairs, now=now)
     if limits is not None:
         context["rate_limit"] = limits
@@ -503,11 +512,12 @@ def _wait(
         and (wait := parse_retry_after(header, date=pairs.get("date"))) is not None
     ):
         return wait, "the Retry-After header"
-    if (
-        problem is not None
-        and (wait := _seconds(problem.extensions.get("retry_after"))) is not None
-    ):
-        return wait, "the problem's retry_after member"
+    if problem is not None:
+        if (wait := _seconds(problem.extensions.get("retry_after"))) is not None:
+            return wait, "the problem's retry_after member"
+        milliseconds = problem.extensions.get("retry_after_ms")
+        if is_number(milliseconds) and (wait := _seconds(milliseconds / 1000)) is not None:
+            return wait, "the problem's retry_after_ms member"
     if said is not None and said.retry_delay is not None:
         return said.retry_delay, "the body's google.rpc.RetryInfo retryDelay"
     return None, None

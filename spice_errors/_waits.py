@@ -103,7 +103,8 @@ def http_date(value: str, now: datetime) -> datetime | None:
         day, month, short_year, hour, minute, second = found.groups()
         year = now.year // 100 * 100 + int(short_year)
         moment = _moment(year, month, day, hour, minute, second)
-        if moment is not None and moment > _years_after(now, 50):
+        limit = _years_after(now, 50)
+        if moment is not None and limit is not None and moment > limit:
             moment = _moment(year - 100, month, day, hour, minute, second)
         return moment
     if found := _ASCTIME.get().fullmatch(text):
@@ -112,11 +113,15 @@ def http_date(value: str, now: datetime) -> datetime | None:
     return None
 
 
-def _years_after(moment: datetime, years: int) -> datetime:
+def _years_after(moment: datetime, years: int) -> datetime | None:
+    """The same moment ``years`` later; None past the year 9999, which no date exceeds."""
+    year = moment.year + years
+    if year > 9999:  # noqa: PLR2004 -- datetime's last year
+        return None
     try:
-        return moment.replace(year=moment.year + years)
+        return moment.replace(year=year)
     except ValueError:  # 29 February, in a year that has none
-        return moment.replace(year=moment.year + years, day=28)
+        return moment.replace(year=year, day=28)
 
 
 def _reference(now: datetime | None) -> datetime:

@@ -3,7 +3,7 @@
 The fuzz targets run over random and structured input, and in a bounded atheris run. The
 targets and the promises they check live in ``benchmarks/fuzz_targets.py``, shared with
 ``benchmarks/fuzz.py``; see that script for long runs. The bugs found and fixed are in
-`TestFoundByFuzzing`; those not fixed yet are strict xfails in `TestOpenFindings`.
+`TestFoundByFuzzing` and `TestFoundInTheVendorReaders`.
 """
 
 from __future__ import annotations
@@ -216,7 +216,7 @@ def test_a_shown_secret_and_a_bad_wait_are_reported() -> None:
         fuzz_targets._check_error(leaked, hidden=fuzz_targets.SECRET)
     waited = se.NetworkError("x", context={"retry_after_ms": -1})
     with pytest.raises(fuzz_targets.BrokenPromiseError, match="whole milliseconds"):
-        fuzz_targets._check_wait(waited, None)
+        fuzz_targets._check_wait(waited)
     with pytest.raises(fuzz_targets.BrokenPromiseError, match="reset_seconds must give None"):
         fuzz_targets._check_seconds("reset_seconds", math.inf)
     with pytest.raises(fuzz_targets.BrokenPromiseError, match="remaining must be a whole number"):
@@ -338,14 +338,13 @@ def test_vendor_bodies_built_and_changed(
 limit_names = st.sampled_from(
     [name for name in fuzz_targets.HEADER_NAMES if "ratelimit" in name]
 ) | st.text(max_size=30)
-# Years from 9950 on are left out until TestOpenFindings' RFC 850 case is fixed.
-moments_before_9950 = st.datetimes(datetime(1, 1, 1), datetime(9949, 12, 31))  # noqa: DTZ001
+moments = st.datetimes(datetime(1, 1, 1), datetime(9999, 12, 31))  # noqa: DTZ001
 wait_values = (
     st.sampled_from(fuzz_targets.HEADER_VALUES)
     | st.integers(0, 10**12).map(str)
     | st.floats(0, 1e12).map(repr)
     | st.text(alphabet="0123456789.hms", max_size=12)
-    | moments_before_9950.map(datetime.isoformat)
+    | moments.map(datetime.isoformat)
     | st.text(max_size=20)
 )
 
@@ -353,7 +352,7 @@ wait_values = (
 @settings(max_examples=300)
 @given(
     wait_values,
-    st.none() | moments_before_9950,
+    st.none() | moments,
     st.none() | st.sampled_from(fuzz_targets.HEADER_VALUES[8:11]),
     st.dictionaries(limit_names, wait_values, max_size=6),
 )
@@ -676,20 +675,14 @@ class TestFoundByFuzzing:
         assert f"://{letters} https://h/p?token=***" == message(f"://{letters} {url}")
 
 
-class TestOpenFindings:
-    """Broken promises the fuzz targets of the vendor readers found, not fixed in the library yet.
+class TestFoundInTheVendorReaders:
+    """Broken promises the fuzz targets of the vendor readers found, each fixed.
 
-    Each is the smallest input that shows it, a strict xfail until the library is fixed;
-    the targets leave these inputs out meanwhile (see the comments that name this class
-    in ``benchmarks/fuzz_targets.py``), so that long runs find other things.
+    Each is the smallest input that showed it; the targets draw these inputs again.
     """
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="_waits._years_after raises ValueError past the year 9999 (datetime.replace)",
-    )
     def test_an_rfc_850_date_when_now_is_after_9949(self) -> None:
-        """An RFC 850 date (two-digit year) read when ``now`` is in 9950 or later raises.
+        """An RFC 850 date (two-digit year) read when ``now`` is in 9950 or later: no raise.
 
         Found writing target_wait_headers, whose ``now`` ranged over the years 1 to 9999
         (it stops at 9949 until this is fixed; a check of such an input raises):
@@ -702,14 +695,11 @@ class TestOpenFindings:
         now = datetime(9990, 1, 1, tzinfo=UTC)
         assert 0.0 == se.http.parse_retry_after("Wednesday, 21-Oct-15 07:28:00 GMT", now=now)
 
-    @pytest.mark.xfail(
-        strict=True, reason="_outcome searches the fallback message, which holds our own URL"
-    )
     @pytest.mark.parametrize(
         "url", ["https://api.github.com/rate_limit", "https://api.example.com/v1/ratelimits"]
     )
     def test_a_403_for_a_url_that_names_a_rate_limit(self, url: str) -> None:
-        """A plain 403 is a RateLimitError when the request's URL says "rate limit".
+        """A plain 403 stays an AuthenticationError when only our URL says "rate limit".
 
         Found writing target_vendor_body's check for 403s: with no message in the body,
         the message is "403 Forbidden (GET <url>)", and _outcome looks for "rate limit"
@@ -719,11 +709,8 @@ class TestOpenFindings:
         error = from_response(403, None, None, method="GET", url=url)
         assert isinstance(error, se.AuthenticationError)
 
-    @pytest.mark.xfail(
-        strict=True, reason="_redact_query splits the query at '&' only: '?' stays in a value"
-    )
     def test_a_secret_after_a_second_question_mark(self) -> None:
-        """A URL with a second "?" (``url + "?api_key=" + key`` on a URL with a query) leaks.
+        """A URL with a second "?" (``url + "?api_key=" + key``) keeps the key masked.
 
         Found by target_vendor_body's secret check: its first plant appended
         ``?api_key=`` to a random URL whose fragment held ``name=value``, and the key was
@@ -736,11 +723,8 @@ class TestOpenFindings:
         error = from_response(401, None, None, method="GET", url=url)
         assert "SECRET" not in repr(error) + error.report()
 
-    @pytest.mark.xfail(
-        strict=True, reason="a problem's retry_after_ms member is kept as it came, as the wait"
-    )
     def test_a_problem_member_named_retry_after_ms(self) -> None:
-        """A problem's own ``retry_after_ms`` member is context ``retry_after_ms``, any type.
+        """A problem's own ``retry_after_ms`` member is no wait unless it is a number.
 
         Found by target_from_response's wait check: SPEC section 5 makes context
         ``retry_after_ms`` the wait, whole milliseconds, on any type but RateLimitError,
@@ -754,11 +738,8 @@ class TestOpenFindings:
         wait = error.context.get("retry_after_ms")
         assert wait is None or (type(wait) is int and 0 <= wait <= 2**31 * 1000)
 
-    @pytest.mark.xfail(
-        strict=True, reason="redact_url takes all before the first '://' for the scheme"
-    )
     def test_a_relative_url_with_a_url_in_its_query(self) -> None:
-        """A relative URL whose query holds an absolute one keeps its secrets unmasked.
+        """A relative URL whose query holds an absolute one has its secrets masked.
 
         Found by target_vendor_body (a random URL with "https://" in its fragment, after
         the planted key): ``url.partition("://")`` in redact_url splits at the nested
@@ -771,9 +752,8 @@ class TestOpenFindings:
         error = from_response(400, None, None, method="GET", url=url)
         assert "SECRET" not in str(error.context["endpoint"]) + error.message
 
-    @pytest.mark.xfail(strict=True, reason="SpiceException.__init__ passes the message unmasked")
     def test_str_of_the_exception_masks_secrets(self) -> None:
-        """``str(error.to_exception())`` is the message as it is, secrets included.
+        """``str(error.to_exception())`` is the message with its secrets masked.
 
         Found by target_vendor_body's secret check, through the URL of the test above.
         SPEC section 1 says that ``str()`` of a SpiceException is the message with
