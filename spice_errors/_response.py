@@ -516,8 +516,8 @@ def _wait(
         if (wait := _seconds(problem.extensions.get("retry_after"))) is not None:
             return wait, "the problem's retry_after member"
         milliseconds = problem.extensions.get("retry_after_ms")
-        if is_number(milliseconds) and (wait := _seconds(milliseconds / 1000)) is not None:
-            return wait, "the problem's retry_after_ms member"
+        if is_number(milliseconds) and (wait := _seconds(milliseconds)) is not None:
+            return wait / 1000, "the problem's retry_after_ms member"
     if said is not None and said.retry_delay is not None:
         return said.retry_delay, "the body's google.rpc.RetryInfo retryDelay"
     return None, None

@@ -288,6 +288,10 @@ class TestBodies:
         assert "invalid_request_error" == error.context["error_type"]
         assert "400 Bad Request" == read(400, JSON, {"error": {"detail": 3}}).message
 
+    def test_a_numeric_code_in_an_errors_list(self) -> None:
+        body = {"errors": [{"message": "Too complex", "extensions": {"code": 42}}]}
+        assert "42" == read(400, JSON, body).context["error_code"]
+
     def test_graphql_and_json_api(self) -> None:
         graphql = {
             "errors": [
@@ -384,6 +388,19 @@ class TestProblemsFromOthers:
         error = from_problem({"type": "https://partner.example/x", "code": "E1234", "title": "Bad"})
         assert "E1234" == error.context["code"]
         assert "code" not in from_problem({"code": "TIMEOUT_ERROR"}).context
+
+    def test_a_problems_retry_after_ms_member(self) -> None:
+        """A number of milliseconds is the wait; anything else is kept, renamed."""
+        problem = {"content-type": "application/problem+json"}
+        body = {"title": "Busy", "retry_after_ms": 1500}
+        error = from_response(503, problem, json.dumps(body))
+        assert 1500 == error.context["retry_after_ms"]
+        assert 1500 == error.context["problem_retry_after_ms"]
+        for odd in ("soon", -5, 10**400):
+            odd_body = json.dumps({"title": "Busy", "retry_after_ms": odd})
+            kept = from_response(503, problem, odd_body)
+            assert "retry_after_ms" not in kept.context
+            assert odd == kept.context["problem_retry_after_ms"]
 
     def test_decision_keys_are_renamed(self) -> None:
         for read_it in (
