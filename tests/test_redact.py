@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -189,3 +190,16 @@ class TestRedactMapping:
         data = {"token": "t", "inner": {"password": "p"}}
         redact_mapping(data)
         assert {"token": "t", "inner": {"password": "p"}} == data
+
+
+# The definition of a URL in free text, as a pattern: what _urls_redacted must agree with.
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{0,31}://[^\s'\"<>]+")
+
+
+@given(st.text(alphabet="abZ9+.-:/?=&#@ 'x\"<>\né", max_size=80))
+def test_urls_in_text_are_found_as_the_pattern_finds_them(text: str) -> None:
+    """Property: the linear scan finds exactly the URLs the pattern does, leftmost first."""
+    from spice_errors._redact import _urls_redacted
+
+    expected = _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), text)
+    assert expected == _urls_redacted(text)
