@@ -203,3 +203,19 @@ def test_urls_in_text_are_found_as_the_pattern_finds_them(text: str) -> None:
 
     expected = _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), text)
     assert expected == _urls_redacted(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("see 9+abc://h/x?token=t now", "see 9+abc://h/x?token=***"),
+        ("1.2https://u:pw@h/p", "1.2https://h/p"),
+        ("x 42://h/p?token=t", "x 42://h/p?token=***"),
+    ],
+)
+def test_a_scheme_starts_at_its_first_letter(text: str, shown: str) -> None:
+    """Digits and signs before a scheme are not part of it, as the pattern says."""
+    from spice_errors._redact import _urls_redacted
+
+    assert _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), text) == _urls_redacted(text)
+    assert redact_text(text).startswith(shown)
