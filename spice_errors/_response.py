@@ -444,10 +444,12 @@ def _build(  # noqa: PLR0913 -- everything a response carries, by name
     now: datetime | None,
     facts: dict[str, object] | None,
 ) -> AnySpiceError:
-    # Only the server's own words can say "rate limit", never our URL in the fallback.
-    told = (problem.detail or problem.title) if problem is not None else None
-    told = told or (said.message if said is not None else None) or ""
-    outcome = _outcome(status, context, pairs, said, redact_text(told))
+    # Only the server's own words can say "rate limit", never our URL in the fallback: the
+    # message is theirs (already masked) when the problem or the vendor body gave one.
+    told = (problem is not None and bool(problem.detail or problem.title)) or (
+        said is not None and bool(said.message)
+    )
+    outcome = _outcome(status, context, pairs, said, message if told else "")
     limits = rate_limit(pairs, now=now)
     if limits is not None:
         context["rate_limit"] = limits

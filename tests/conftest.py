@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from tests.http_server import ScriptedServer, scripted_server
+from tests.local_servers import hanging_up, untrusted_tls
 
 settings.register_profile(
     "default",
@@ -37,3 +38,17 @@ def server() -> Iterator[ScriptedServer]:
     """A scripted HTTP server on 127.0.0.1, stopped when the test ends."""
     with scripted_server() as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def tls_url() -> Iterator[str]:
+    """An HTTPS server on 127.0.0.1 whose certificate no client trusts."""
+    with untrusted_tls() as url:
+        yield url
+
+
+@pytest.fixture
+def hang_up_url() -> Iterator[str]:
+    """A server that reads a request and closes without answering."""
+    with hanging_up() as url:
+        yield url

@@ -5,7 +5,6 @@ Real clients against servers on 127.0.0.1. Tests of a package are skipped withou
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from types import ModuleType
 
 import httpx
@@ -15,7 +14,7 @@ import requests
 import spice_errors as se
 from spice_errors._clients import client_row
 from tests.http_server import Reply, ScriptedServer, closed_port
-from tests.local_servers import caught, hanging_up, untrusted_tls
+from tests.local_servers import caught
 
 INVALID_HOST = "http://no-such-host.invalid/path?api_key=S3cr3t"
 
@@ -41,18 +40,6 @@ def httpcore(request: pytest.FixtureRequest) -> ModuleType:
         request.param, reason=f"{request.param} is not installed"
     )
     return module
-
-
-@pytest.fixture(scope="module")
-def tls_url() -> Iterator[str]:
-    with untrusted_tls() as url:
-        yield url
-
-
-@pytest.fixture
-def hang_up_url() -> Iterator[str]:
-    with hanging_up() as url:
-        yield url
 
 
 def check_connect(error: se.SpiceError, *, dns: bool = False, tls: bool = False) -> None:

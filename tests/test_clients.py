@@ -3,85 +3,19 @@
 from __future__ import annotations
 
 import socket
-import ssl
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import aiohttp
 import httpx
 import pytest
 import requests
-import trustme
 
 import spice_errors as se
 from spice_errors._clients import client_row, names_of
-from tests.http_server import Reply, ScriptedServer, closed_port, serving
+from tests.http_server import Reply, ScriptedServer, closed_port
+from tests.local_servers import caught
 
 INVALID_HOST = "http://no-such-host.invalid/path?api_key=S3cr3t"
-
-
-class _Hello(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 -- the base's name
-        """Tests stay quiet."""
-
-
-@pytest.fixture(scope="module")
-def tls_url() -> Iterator[str]:
-    """An HTTPS server on 127.0.0.1 whose certificate no client trusts."""
-    authority = trustme.CA()
-    certificate = authority.issue_cert("127.0.0.1")
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    certificate.configure_cert(context)
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
-    httpd.daemon_threads = True
-    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    with serving(httpd) as port:
-        yield f"https://127.0.0.1:{port}/"
-
-
-@pytest.fixture
-def hang_up_url() -> Iterator[str]:
-    """A server that accepts a connection and closes it without answering."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    listener.settimeout(0.05)
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = listener.accept()
-            except TimeoutError:
-                continue
-            with connection:
-                connection.recv(1024)
-
-    thread = threading.Thread(target=serve)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}/"
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        listener.close()
-
-
-def caught(call: Any) -> BaseException:
-    """The exception ``call()`` raises."""
-    try:
-        call()
-    except Exception as exc:
-        return exc
-    raise AssertionError("no exception")  # pragma: no cover
 
 
 def check_connect(error: se.SpiceError, *, dns: bool = False, tls: bool = False) -> None:

@@ -7,7 +7,6 @@ built as its source builds them. A test needs its SDK and is skipped without it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -16,22 +15,10 @@ import requests
 
 import spice_errors as se
 from tests.http_server import Reply, ScriptedServer, closed_port
-from tests.local_servers import caught, hanging_up, untrusted_tls
+from tests.local_servers import caught
 
 # The key the SDK clients send; never shown.
 API_KEY = "sk-test-S3cr3t"
-
-
-@pytest.fixture(scope="module")
-def tls_url() -> Iterator[str]:
-    with untrusted_tls() as url:
-        yield url
-
-
-@pytest.fixture
-def hang_up_url() -> Iterator[str]:
-    with hanging_up() as url:
-        yield url
 
 
 def json_reply(status: int, body: object, headers: dict[str, str] | None = None) -> Reply:
