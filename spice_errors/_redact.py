@@ -224,10 +224,15 @@ def _urls_redacted(text: str) -> str:
             pos = text.find("://", pos + 1)
             continue
         end = rest.end()
-        out.append(text[last:start])
-        out.append(redact_url(text[start:end]))
-        last = end
+        url = text[start:end]
+        redacted = redact_url(url)
+        if redacted is not url:  # most URLs hold nothing to mask: the text is not copied
+            out.append(text[last:start])
+            out.append(redacted)
+            last = end
         pos = text.find("://", end)
+    if not out:
+        return text
     out.append(text[last:])
     return "".join(out)
 

@@ -69,18 +69,36 @@ def _headers(headers: object) -> dict[str, str]:
     if headers is None:
         return found
     try:
+        if type(headers) is dict:  # the common case, read without a check per item
+            return _dict_headers(cast("dict[object, object]", headers))
         if isinstance(headers, Mapping):
             pairs: Iterable[object] = cast("Mapping[object, object]", headers).items()
         else:
             pairs = (item for item in cast("Iterable[object]", headers) if _is_pair(item))
         for raw_name, raw_value in cast("Iterable[tuple[object, object]]", pairs):
-            name = raw_name if type(raw_name) is str else header_text(raw_name)
-            value = raw_value if type(raw_value) is str else header_text(raw_value)
-            if name is not None and value is not None:
-                found.setdefault(name.strip().lower(), value.strip())
+            _add(found, raw_name, raw_value)
     except Exception:  # noqa: BLE001 -- headers from the wire never break the mapping
         return {}
     return found
+
+
+def _dict_headers(headers: dict[object, object]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for raw_name, raw_value in headers.items():
+        if type(raw_name) is str and type(raw_value) is str:
+            name = raw_name.strip().lower()
+            if name not in found:
+                found[name] = raw_value.strip()
+        else:
+            _add(found, raw_name, raw_value)
+    return found
+
+
+def _add(found: dict[str, str], raw_name: object, raw_value: object) -> None:
+    name = raw_name if type(raw_name) is str else header_text(raw_name)
+    value = raw_value if type(raw_value) is str else header_text(raw_value)
+    if name is not None and value is not None:
+        found.setdefault(name.strip().lower(), value.strip())
 
 
 def _is_pair(item: object) -> bool:

@@ -59,7 +59,6 @@ _RFC850: Final = LazyPattern(
     rf"{_LONG_DAY}, (\d{{2}})-([a-z]{{3}})-(\d{{2}}) {_CLOCK} gmt", _NOCASE
 )
 _ASCTIME: Final = LazyPattern(rf"{_DAY} ([a-z]{{3}}) (\d{{1,2}}) {_CLOCK} (\d{{4}})", _NOCASE)
-_DELTA: Final = LazyPattern(r"\d+(?:\.\d+)?", re.ASCII)
 _LEAP_SECOND: Final = 60
 
 
@@ -175,7 +174,7 @@ def parse_retry_after(
     if text is None:
         return None
     text = text.strip()
-    if (text.isdecimal() and text.isascii()) or _DELTA.get().fullmatch(text):
+    if is_decimal(text):
         seconds = float(text)
         return seconds if seconds <= MAX_WAIT else None
     reference = _reference(now)
@@ -186,7 +185,7 @@ def parse_retry_after(
 def milliseconds_header(value: object) -> float | None:
     """Seconds from a wait in milliseconds (``retry-after-ms``, ``x-ms-retry-after-ms``)."""
     text = header_text(value)
-    if text is None or not _DELTA.get().fullmatch(text := text.strip()):
+    if text is None or not is_decimal(text := text.strip()):
         return None
     seconds = float(text) / 1000
     return seconds if seconds <= MAX_WAIT else None
@@ -204,13 +203,40 @@ _EPOCH_FROM: Final = 10**9
 """A reset above this many seconds is a moment (epoch seconds), not a delay (2001-09-09)."""
 
 
+_UNIT_SECONDS: Final = {"h": 3600.0, "m": 60.0, "s": 1.0}
+
+
+def is_decimal(text: str) -> bool:
+    """Whether ``text`` is ASCII digits with at most one fraction: ``30``, ``2.5``."""
+    whole, dot, fraction = text.partition(".")
+    return (
+        whole.isdigit()
+        and whole.isascii()
+        and (not dot or (fraction.isdigit() and fraction.isascii()))
+    )
+
+
 def duration_seconds(text: str) -> float | None:
     """Seconds from a duration such as ``6m0s``, ``1.5s`` or ``20ms``; None if not one."""
-    found = _DURATION.get().fullmatch(text.strip())
-    if found is None or not any(found.groups()):
-        return None
-    hours, minutes, seconds, millis = (float(part) if part else 0.0 for part in found.groups())
-    total = hours * 3600 + minutes * 60 + seconds + millis / 1000
+    text = text.strip()
+    # One unit ("2.404s", "6ms", "57s") is read without the pattern: most resets are.
+    if text.endswith("ms"):
+        number, scale = text[:-2], 0.001
+    else:
+        number, scale = text[:-1], _UNIT_SECONDS.get(text[-1:], 0.0)
+    if scale and is_decimal(number):
+        total = float(number) * scale
+    else:
+        found = _DURATION.get().fullmatch(text)
+        if found is None or not any(found.groups()):
+            return None
+        hours, minutes, seconds, millis = found.groups()
+        total = (
+            float(hours or 0) * 3600
+            + float(minutes or 0) * 60
+            + float(seconds or 0)
+            + float(millis or 0) / 1000
+        )
     return total if total <= MAX_WAIT else None
 
 
@@ -222,7 +248,7 @@ def reset_seconds(value: str, *, date: object, now: datetime | None) -> float | 
     timestamp (Anthropic's ``anthropic-ratelimit-requests-reset``).
     """
     text = value.strip()
-    if _DELTA.get().fullmatch(text):
+    if is_decimal(text):
         number = float(text)
         if number <= _EPOCH_FROM:
             return number
@@ -274,25 +300,66 @@ def rate_limit(
     Of several limits (OpenAI's requests and tokens), the one that is spent (nothing
     remaining) and resets last, else the one that resets last; None without any.
     """
+    groups = _limit_groups(pairs)
+    if not groups:
+        return None
+    counted = [(_counts(fields), fields) for fields in groups.values()]
+    spent = [pair for pair in counted if pair[0].get("remaining") == 0]
+    # A spent limit is the one to wait for: only the resets of spent ones are worth reading.
+    best: dict[str, float | int] | None = None
+    for numbers, fields in spent or counted:
+        reset = fields.get("reset")
+        if reset is not None:
+            seconds = reset_seconds(reset, date=pairs.get("date"), now=now)
+            if seconds is not None and math.isfinite(seconds):
+                numbers["reset_s"] = seconds
+        if numbers and (best is None or numbers.get("reset_s", -1.0) > best.get("reset_s", -1.0)):
+            best = numbers
+    return best
+
+
+def _limit_groups(pairs: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """The rate-limit headers' values, by limit (``""`` for an unnamed one), then by number."""
     groups: dict[str, dict[str, str]] = {}
+    names = _LIMIT_NAMES
     for name, value in pairs.items():
-        if "ratelimit" not in name:
+        named = names.get(name, _UNREAD)
+        if named is _UNREAD:
+            named = _limit_name(name)
+        if named is None:
             continue
-        if name in {"ratelimit", "ratelimit-policy"}:
+        if named is _DRAFT:
             _draft_fields(value, groups.setdefault("", {}))
             continue
-        found = _LIMIT_HEADER.get().fullmatch(name)
-        if found is None:
-            continue
+        which, part = named
+        fields = groups.get(which)
+        if fields is None:
+            groups[which] = {part: value}
+        elif part not in fields:
+            fields[part] = value
+    return groups
+
+
+_DRAFT: Final = ("", "")
+"""What `_limit_name` gives the IETF draft's own headers, ``RateLimit`` and ``RateLimit-Policy``."""
+_UNREAD: Final = ("?", "?")
+_LIMIT_NAMES: dict[str, tuple[str, str] | None] = {}
+"""Header names already read by `_limit_name`: the same few names come with every answer."""
+_LIMIT_NAMES_KEPT: Final = 512
+
+
+def _limit_name(name: str) -> tuple[str, str] | None:
+    """The limit a header belongs to and which of its numbers it is; None if not a limit's."""
+    named = None
+    if name in {"ratelimit", "ratelimit-policy"}:
+        named = _DRAFT
+    elif "ratelimit" in name and (found := _LIMIT_HEADER.get().fullmatch(name)) is not None:
         part, which, anthropic_which, anthropic_part = found.groups()
-        groups.setdefault(which or anthropic_which or "", {}).setdefault(
-            part or anthropic_part, value
-        )
-    limits = [numbers for fields in groups.values() if (numbers := _numbers(fields, pairs, now))]
-    if not limits:
-        return None
-    spent = [numbers for numbers in limits if numbers.get("remaining") == 0]
-    return max(spent or limits, key=lambda numbers: numbers.get("reset_s", -1.0))
+        named = (which or anthropic_which or "", part or anthropic_part)
+    if len(_LIMIT_NAMES) >= _LIMIT_NAMES_KEPT:
+        _LIMIT_NAMES.clear()  # names a server made up one by one never grow it without end
+    _LIMIT_NAMES[name] = named
+    return named
 
 
 def _draft_fields(value: str, fields: dict[str, str]) -> None:
@@ -300,17 +367,20 @@ def _draft_fields(value: str, fields: dict[str, str]) -> None:
         fields.setdefault(_DRAFT_NAMES.get(key, "reset"), number)
 
 
-def _numbers(
-    fields: Mapping[str, str], pairs: Mapping[str, str], now: datetime | None
-) -> dict[str, float | int]:
+def _counts(fields: Mapping[str, str]) -> dict[str, float | int]:
+    """A limit's ``limit`` and ``remaining``, where they are whole numbers."""
     numbers: dict[str, float | int] = {}
-    for part in ("limit", "remaining"):
-        text = fields.get(part, "").strip()
-        if text.isdecimal() and text.isascii() and len(text) < 20:  # noqa: PLR2004 -- an int64's digits
-            numbers[part] = int(text)
-    reset = fields.get("reset")
-    if reset is not None:
-        seconds = reset_seconds(reset, date=pairs.get("date"), now=now)
-        if seconds is not None and math.isfinite(seconds):
-            numbers["reset_s"] = seconds
+    if (limit := _count(fields.get("limit"))) is not None:
+        numbers["limit"] = limit
+    if (remaining := _count(fields.get("remaining"))) is not None:
+        numbers["remaining"] = remaining
     return numbers
+
+
+def _count(text: str | None) -> int | None:
+    if text is None:
+        return None
+    text = text.strip()
+    if text.isdecimal() and text.isascii() and len(text) < 20:  # noqa: PLR2004 -- an int64's digits
+        return int(text)
+    return None

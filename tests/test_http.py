@@ -300,6 +300,13 @@ class TestMessagesAndContext:
         error = from_response(429, [("retry-after", "2"), ("Retry-After", "9")])
         assert 2000 == error.retry_after_ms  # type: ignore[union-attr]
 
+    def test_a_dict_with_one_name_in_two_cases(self) -> None:
+        """A plain dict may hold a name twice in different cases: the first one counts."""
+        headers: Any = {"retry-after": "2", "Retry-After": "9", b"x-request-id": "r"}
+        error = from_response(429, headers)
+        assert 2000 == error.retry_after_ms  # type: ignore[union-attr]
+        assert "r" == error.context["request_id"]
+
     def test_odd_headers_never_break_it(self) -> None:
         """Bytes are decoded, bad entries skipped, unusable header objects ignored."""
         pairs: Any = [(b"Retry-After", b"3"), ("bad",), (1, 2), "x", ("X-Request-Id", "r")]

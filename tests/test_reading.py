@@ -7,6 +7,7 @@ whole answers; these tests pin each rule on its own, and its edges.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -72,6 +73,13 @@ class TestRetryAfter:
         assert milliseconds_header(str(2**31 * 1000 + 1000)) is None
 
 
+_GO_DURATION = re.compile(
+    r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?",
+    re.ASCII,
+)
+"""Go's duration syntax, as OpenAI and Google write resets: the reader must agree with it."""
+
+
 class TestDurations:
     """Durations as vendors write them (``6m0s``) and Google's ``retryDelay``."""
 
@@ -88,6 +96,23 @@ class TestDurations:
 
     def test_too_long(self) -> None:
         assert duration_seconds(f"{2**32}s") is None
+        assert duration_seconds(f"{2**32}ms") is not None
+
+    @given(
+        st.lists(
+            st.sampled_from(["1", "0", "25", ".", "5", "h", "m", "s", "ms", " ", "x", "٣"]),
+            max_size=8,
+        ).map("".join)
+    )
+    def test_agrees_with_the_pattern(self, text: str) -> None:
+        """The single-unit shortcut reads what the Go-duration pattern reads, and no more."""
+        found = _GO_DURATION.fullmatch(text.strip())
+        if found is None or not any(found.groups()):
+            assert duration_seconds(text) is None
+            return
+        hours, minutes, seconds, millis = (float(part or 0) for part in found.groups())
+        total = hours * 3600 + minutes * 60 + seconds + millis / 1000
+        assert total == pytest.approx(duration_seconds(text))
 
 
 class TestResets:
