@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from spice_errors import http as http
 from spice_errors._breaker import CircuitBreaker, CircuitState
+from spice_errors._budget import RetryBudget
 from spice_errors._catching import (
     AsyncResultDecorator,
     ExceptionTypes,
@@ -90,7 +91,16 @@ from spice_errors._result import (
     is_success,
     success,
 )
-from spice_errors._retry import RetryEvent, retry, retry_async, retrying
+from spice_errors._retry import (
+    Attempt,
+    Exhausted,
+    RetryEvent,
+    RetrySuccessEvent,
+    current_attempt,
+    retry,
+    retry_async,
+    retrying,
+)
 from spice_errors._serialization import (
     SerializedException,
     error_from_dict,
@@ -105,6 +115,7 @@ __all__ = [
     "AgentError",
     "AnySpiceError",
     "AsyncResultDecorator",
+    "Attempt",
     "AuthenticationError",
     "CheckpointError",
     "CircuitBreaker",
@@ -113,15 +124,18 @@ __all__ = [
     "ConfigurationError",
     "ExceptionTypes",
     "ExecutionError",
+    "Exhausted",
     "Failure",
     "NetworkError",
     "RateLimitError",
     "ResultDecorator",
+    "RetryBudget",
     "RetryClassifier",
     "RetryDecision",
     "RetryEvent",
     "RetryHint",
     "RetryPolicy",
+    "RetrySuccessEvent",
     "RetryableError",
     "RoutingError",
     "SerializationError",
@@ -148,6 +162,7 @@ __all__ = [
     "classify",
     "collect",
     "collect_all",
+    "current_attempt",
     "error_from_dict",
     "error_from_json",
     "failure",

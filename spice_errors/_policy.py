@@ -79,8 +79,8 @@ def _check_policy(policy: RetryPolicy) -> None:
         msg = f"max_elapsed must be a finite number of seconds > 0, or None; got {window!r}"
         raise ValueError(msg)
     mode: object = policy.retry_after
-    if mode not in {"cap", "strict"}:
-        msg = f'retry_after must be "cap" or "strict", got {mode!r}'
+    if mode not in {"honor", "cap"}:
+        msg = f'retry_after must be "honor" or "cap", got {mode!r}'
         raise ValueError(msg)
 
 
@@ -95,8 +95,12 @@ class RetryPolicy:
         multiplier: How much each backoff wait grows.
         jitter: The fraction of each backoff wait that is randomized (± that much).
         max_elapsed: The total time window for all attempts and waits, or ``None``.
-        retry_after: What to do when a server asks for a wait longer than
-            ``max_delay``: ``"cap"`` waits ``max_delay``; ``"strict"`` stops at once.
+        retry_after: What to do with a wait the server asked for: ``"honor"`` (the
+            default) waits it exactly, even beyond ``max_delay``, when it is at most
+            ``max_retry_after``, and stops retrying when it is longer; ``"cap"`` (Kotlin's
+            behaviour, a shorter wait than asked) waits at most ``max_delay``.
+        max_retry_after: Under ``"honor"``, the longest server wait worth waiting, in
+            seconds: a longer one stops retrying at once.
 
     Raises:
         ValueError: On construction, for values that make no sense, saying which.
@@ -113,6 +117,7 @@ class RetryPolicy:
     AGGRESSIVE: ClassVar[RetryPolicy]
     CONSERVATIVE: ClassVar[RetryPolicy]
     RATE_LIMIT_FRIENDLY: ClassVar[RetryPolicy]
+    KOTLIN: ClassVar[RetryPolicy]
 
     max_attempts: int = 3
     initial_delay: float = attrs.field(
@@ -124,7 +129,10 @@ class RetryPolicy:
     multiplier: float = 2.0
     jitter: float = 0.1
     max_elapsed: float | None = attrs.field(default=None, converter=_seconds)
-    retry_after: Literal["cap", "strict"] = "cap"
+    retry_after: Literal["honor", "cap"] = "honor"
+    max_retry_after: float = attrs.field(
+        default=60.0, converter=_required_seconds, validator=_check_delay
+    )
 
     def __attrs_post_init__(self) -> None:
         _check_policy(self)
@@ -152,24 +160,41 @@ class RetryPolicy:
         """The wait after attempt number ``attempt`` (1-based), in seconds.
 
         Without a server's wait, the backoff ``initial_delay * multiplier**(attempt-1)``,
-        capped at ``max_delay``, then moved by up to ``± jitter`` of itself, then kept
-        within ``[0, max_delay]``. With a server's wait (``retry_after``, in seconds or a
-        ``timedelta``), that wait capped at ``max_delay`` and never jittered.
+        capped at ``max_delay``, then moved by up to ``± jitter`` of itself and kept
+        within ``[0, max_delay]``: a draw above ``max_delay`` is reflected below it, so
+        that at the cap the jitter only goes down and clients at the cap do not retry
+        in lockstep. With a server's wait (``retry_after``, in seconds or a
+        ``timedelta``; a negative one counts as 0), that wait itself under ``"honor"``,
+        at most ``max_delay`` under ``"cap"``; never jittered.
 
         Args:
             attempt: The attempt that just failed, from 1.
             retry_after: The wait a server asked for, if any.
             random: A source of numbers in ``[0, 1)`` for the jitter; ``random.random``
                 when omitted.
+
+        Examples:
+            >>> policy = RetryPolicy(max_delay=10.0)
+            >>> policy.calculate_delay(1, retry_after=30), RetryPolicy.KOTLIN.calculate_delay(1, 30)
+            (30.0, 10.0)
+            >>> policy.calculate_delay(9, random=lambda: 0.99) < 10.0
+            True
         """
         hint = _seconds(retry_after)
         if hint is not None:
-            return min(max(hint, 0.0), self.max_delay)
-        delay = min(self.initial_delay * self.multiplier ** max(attempt - 1, 0), self.max_delay)
+            hint = float(hint) if hint >= 0 else 0.0  # a negative wait, or NaN, is none
+            return hint if self.retry_after == "honor" else min(hint, self.max_delay)
+        try:
+            growth = self.multiplier ** max(attempt - 1, 0)
+        except OverflowError:  # the thousandth attempt of a doubling policy
+            growth = math.inf
+        delay = min(self.initial_delay * growth, self.max_delay) if self.initial_delay else 0.0
         if self.jitter:
             draw = _default_random() if random is None else random
             delay += (2 * draw() - 1) * self.jitter * delay
-        return min(max(delay, 0.0), self.max_delay)
+            if delay > self.max_delay:
+                delay = 2 * self.max_delay - delay
+        return max(delay, 0.0)
 
     def delays(self, *, random: Callable[[], float] | None = None) -> list[float]:
         """The ``max_attempts - 1`` backoff waits between attempts, in order."""
@@ -187,3 +212,7 @@ RetryPolicy.CONSERVATIVE = RetryPolicy(
 RetryPolicy.RATE_LIMIT_FRIENDLY = RetryPolicy(
     max_attempts=5, initial_delay=1.0, max_delay=60.0, multiplier=2.0, jitter=0.2
 )
+RetryPolicy.KOTLIN = RetryPolicy(
+    max_attempts=3, initial_delay=0.2, max_delay=10.0, multiplier=2.0, jitter=0.1, retry_after="cap"
+)
+"""Kotlin's ``ExecutionRetryPolicy.DEFAULT``: a server's wait is capped at ``max_delay``."""

@@ -3,16 +3,29 @@
 The loop calls an operation that returns a `SpiceResult`. After a failure it asks a
 `RetryClassifier` whether the error is worth another attempt, waits as the policy and
 the server say (never sooner than the server asked, never past the policy's time
-window), and tries again, until a success, a failure not worth retrying, or the end of
-the attempts.
+window, never beyond a shared `RetryBudget`), and tries again, until a success, a
+failure not worth retrying, or the end of the attempts. An operation may ask
+`current_attempt()` which attempt it is, how much time is left and which idempotency
+key to send.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Coroutine
+from contextvars import ContextVar
 from functools import wraps
-from typing import TYPE_CHECKING, ParamSpec, TypeVar, cast, overload
+from typing import (
+    TYPE_CHECKING,
+    Final,
+    Literal,
+    ParamSpec,
+    TypeAlias,
+    TypeVar,
+    cast,
+    final,
+    overload,
+)
 
 import attrs
 
@@ -28,7 +41,21 @@ from spice_errors._text import check_callable
 if TYPE_CHECKING:
     import logging
 
-__all__ = ["RetryEvent", "retry", "retry_async", "retrying"]
+    from spice_errors._budget import RetryBudget
+
+__all__ = [
+    "Attempt",
+    "Exhausted",
+    "RetryEvent",
+    "RetrySuccessEvent",
+    "current_attempt",
+    "retry",
+    "retry_async",
+    "retrying",
+]
+
+Exhausted: TypeAlias = Literal["last_error", "execution_error"]
+"""What `retry` returns when the attempts run out: the last error itself, or Kotlin's form."""
 
 T = TypeVar("T")
 E = TypeVar("E", bound=SpiceError)
@@ -58,6 +85,122 @@ class RetryEvent:
     elapsed: float
     operation: str
     reason: str
+
+
+@attrs.frozen
+class RetrySuccessEvent:
+    """What ``on_success`` is told: a call that succeeded after at least one retry.
+
+    Attributes:
+        attempts: Attempts in all, the first included.
+        total_delay: Seconds waited between the attempts.
+        elapsed: Seconds since the first attempt started.
+        operation: The operation's name.
+
+    .. versionadded:: 0.2.0
+    """
+
+    attempts: int
+    total_delay: float
+    elapsed: float
+    operation: str
+
+
+class _Call:
+    """One `retry` call as its operation sees it: the attempt number, the clock, the key."""
+
+    __slots__ = ("clock", "key", "number", "started", "window")
+
+    def __init__(self, started: float, clock: Callable[[], float], window: float | None) -> None:
+        self.number = 1
+        self.started = started
+        self.clock = clock
+        self.window = window
+        self.key: str | None = None
+
+
+_CURRENT: Final[ContextVar[_Call | None]] = ContextVar("spice_errors_attempt", default=None)
+
+
+@final
+class Attempt:
+    """Which attempt of a `retry` call is running: what `current_attempt` returns.
+
+    Attributes:
+        number: The attempt, from 1 for the first call.
+        elapsed: Seconds since the first attempt started, when asked.
+        remaining: Seconds left of the policy's ``max_elapsed``, or ``None`` without one.
+        idempotency_key: One random key for all the attempts of this call, made when
+            first read: send it as an ``Idempotency-Key`` header, and a server that
+            honours such keys does a retried write once.
+
+    .. versionadded:: 0.2.0
+    """
+
+    __slots__ = ("_call", "elapsed", "number", "remaining")
+
+    def __init__(self, call: _Call) -> None:
+        elapsed = call.clock() - call.started
+        window = call.window
+        set_ = object.__setattr__
+        set_(self, "_call", call)
+        set_(self, "number", call.number)
+        set_(self, "elapsed", elapsed)
+        set_(self, "remaining", None if window is None else max(window - elapsed, 0.0))
+
+    number: int
+    elapsed: float
+    remaining: float | None
+    _call: _Call
+
+    @property
+    def idempotency_key(self) -> str:
+        """The call's idempotency key, the same for every attempt (a random UUID)."""
+        call = self._call
+        if call.key is None:
+            import uuid
+
+            call.key = str(uuid.uuid4())
+        return call.key
+
+    def __setattr__(self, name: str, value: object) -> None:
+        msg = f"Attempt is immutable: cannot set {name!r}"
+        raise AttributeError(msg)
+
+    def __repr__(self) -> str:
+        return (
+            f"Attempt(number={self.number}, elapsed={self.elapsed:.3f}, "
+            f"remaining={self.remaining if self.remaining is None else round(self.remaining, 3)})"
+        )
+
+
+def current_attempt() -> Attempt | None:
+    """The attempt running now, inside an operation run by `retry` or `retry_async`.
+
+    ``None`` outside a retry. The attempt's ``idempotency_key`` is the same for every
+    attempt of one call, so a write sent with it may be retried like a read.
+
+    Examples:
+        >>> def create() -> SpiceResult[str]:
+        ...     attempt = current_attempt()
+        ...     assert attempt is not None
+        ...     seen.append((attempt.number, attempt.idempotency_key))
+        ...     if attempt.number < 2:
+        ...         return Failure(SpiceError.network_error("Bad gateway", 502))
+        ...     return Success("created")
+        >>> seen: list[tuple[int, str]] = []
+        >>> with set_testing(True):
+        ...     retry(create)
+        Success('created')
+        >>> [number for number, _ in seen], seen[0][1] == seen[1][1]
+        ([1, 2], True)
+        >>> current_attempt() is None
+        True
+
+    .. versionadded:: 0.2.0
+    """
+    call = _CURRENT.get()
+    return None if call is None else Attempt(call)
 
 
 def _log(event: RetryEvent) -> None:
@@ -118,47 +261,32 @@ def _give_up(error: SpiceError, event: RetryEvent | None) -> _GiveUp:
 
 
 class _Attempts:
-    """The state of one retry call: what the sync and async loops share."""
+    """The state of one retry call after its first failure: what the sync and async loops share."""
 
     __slots__ = (
         "attempt",
-        "classifier",
-        "clock",
+        "call",
         "first_code",
         "history",
-        "idempotent",
         "max_attempts",
         "operation",
-        "policy",
-        "started",
+        "settings",
         "total_delay",
     )
 
-    def __init__(  # noqa: PLR0913 -- all keyword-only, from retry's own arguments
-        self,
-        policy: RetryPolicy,
-        classifier: RetryClassifier,
-        *,
-        idempotent: bool,
-        operation: str,
-        clock: Callable[[], float],
-        started: float,
-    ) -> None:
-        """The state after the first attempt failed; ``started`` is when it began."""
-        self.policy = policy
-        self.classifier = classifier
-        self.idempotent = idempotent
+    def __init__(self, settings: _Settings, *, operation: str, call: _Call) -> None:
+        """The state after the first attempt failed; ``call`` holds when it began."""
+        self.settings = settings
         self.operation = operation
-        self.clock = clock
-        self.started = started
-        self.max_attempts = STATE.attempts or policy.max_attempts
+        self.call = call
+        self.max_attempts = STATE.attempts or settings.policy.max_attempts
         self.attempt = 0
         self.history: list[str] = []
         self.total_delay = 0.0
         self.first_code: str | None = None
 
     def elapsed(self) -> float:
-        return self.clock() - self.started
+        return self.call.clock() - self.call.started
 
     def after(self, error: SpiceError) -> RetryEvent | _GiveUp:
         """After a failed attempt: the event for the wait before the next one, or the end."""
@@ -168,8 +296,9 @@ class _Attempts:
             self.first_code = error.code
         if self.max_attempts == 1:
             return _give_up(error, None)
-        decision = self.classifier.classify(error)
-        if not decision.should_retry or (not self.idempotent and not proves_never_sent(error)):
+        settings = self.settings
+        decision = settings.classifier.classify(error)
+        if not decision.should_retry or (not settings.idempotent and not proves_never_sent(error)):
             return _give_up(error, None)
         limit = self._limit(error)
         if self.attempt >= limit:
@@ -182,17 +311,16 @@ class _Attempts:
         return min(self.max_attempts, hinted) if isinstance(hinted, int) else self.max_attempts
 
     def _wait(self, error: SpiceError, decision: RetryDecision, limit: int) -> RetryEvent | _GiveUp:
+        policy = self.settings.policy
         asked = decision.suggested_delay
-        if (
-            asked is not None
-            and asked > self.policy.max_delay
-            and self.policy.retry_after == "strict"
-        ):
-            return self._stop(error, "retry_after_exceeds_cap")
-        wait = self.policy.calculate_delay(self.attempt, asked)
-        window = self.policy.max_elapsed
-        if window is not None and wait > window - self.elapsed():
+        if asked is not None and policy.retry_after == "honor" and asked > policy.max_retry_after:
+            return self._stop(error, "retry_after_exceeds_limit")
+        wait = policy.calculate_delay(self.attempt, asked)
+        if self.past_window(wait):
             return self._stop(error, "window_exhausted")
+        budget = self.settings.budget
+        if budget is not None and not budget.try_withdraw():
+            return self._stop(error, "budget_exhausted")
         return RetryEvent(
             attempt=self.attempt,
             max_attempts=limit,
@@ -201,6 +329,31 @@ class _Attempts:
             elapsed=self.elapsed(),
             operation=self.operation,
             reason=decision.reason,
+        )
+
+    def past_window(self, wait: float) -> bool:
+        """Whether waiting ``wait`` seconds now would pass the end of ``max_elapsed``."""
+        window = self.settings.policy.max_elapsed
+        return window is not None and wait > window - self.elapsed()
+
+    def stop_after_hook(self, event: RetryEvent) -> _GiveUp | None:
+        """The window checked again once ``on_retry`` has run: no sleep passes its end."""
+        if not self.past_window(event.wait or 0.0):
+            return None
+        if self.settings.budget is not None:
+            self.settings.budget.refund()  # the retry it was taken for is not made
+        return self._stop(event.error, "window_exhausted")
+
+    def next_attempt(self, wait: float) -> None:
+        self.total_delay += wait
+        self.call.number = self.attempt + 1
+
+    def succeeded(self) -> RetrySuccessEvent:
+        return RetrySuccessEvent(
+            attempts=self.attempt + 1,
+            total_delay=self.total_delay,
+            elapsed=self.elapsed(),
+            operation=self.operation,
         )
 
     def _stop(self, error: SpiceError, why: str) -> _GiveUp:
@@ -219,20 +372,23 @@ class _Attempts:
         )
         return _give_up(error, event)
 
-    def _exhausted(self, last: SpiceError) -> ExecutionError:
+    def _exhausted(self, last: SpiceError) -> SpiceError:
+        story: dict[str, object] = {
+            "retries_exhausted": True,
+            "total_attempts": self.attempt,
+            "total_retry_delay_ms": round(self.total_delay * 1000),
+            "elapsed_ms": round(self.elapsed() * 1000),
+            "original_error_code": self.first_code,
+            "error_history": list(self.history),
+        }
+        if self.settings.exhausted == "last_error":
+            return last.with_context(story)
+        story["last_error_code"] = last.code
+        story["last_status_code"] = carried_status(last)
         return ExecutionError(
             f"Retry exhausted after {self.attempt} attempts: {last.message}",
             cause=last.to_exception(),
-            context={
-                "retries_exhausted": True,
-                "total_attempts": self.attempt,
-                "total_retry_delay_ms": round(self.total_delay * 1000),
-                "elapsed_ms": round(self.elapsed() * 1000),
-                "last_error_code": last.code,
-                "last_status_code": carried_status(last),
-                "original_error_code": self.first_code,
-                "error_history": list(self.history),
-            },
+            context=story,
         )
 
 
@@ -260,62 +416,91 @@ def _end(
 class _Settings:
     """What one `retry` call, or one `@retrying` decorator, was told beyond its operation."""
 
-    __slots__ = ("classifier", "clock", "idempotent", "on_give_up", "on_retry", "policy")
+    __slots__ = (
+        "budget",
+        "classifier",
+        "clock",
+        "exhausted",
+        "idempotent",
+        "on_give_up",
+        "on_retry",
+        "on_success",
+        "policy",
+    )
 
-    def __init__(  # noqa: PLR0913, PLR0917 -- retry's own knobs, in its order
+    def __init__(  # noqa: PLR0913 -- retry's own knobs, by name
         self,
         policy: RetryPolicy,
         classifier: RetryClassifier,
-        idempotent: bool,  # noqa: FBT001 -- internal, always passed in this order
+        *,
+        idempotent: bool,
         on_retry: Callable[[RetryEvent], object] | None,
         on_give_up: Callable[[RetryEvent], object] | None,
+        on_success: Callable[[RetrySuccessEvent], object] | None,
+        budget: RetryBudget | None,
+        exhausted: Exhausted,
         clock: Callable[[], float],
     ) -> None:
+        if exhausted not in {"last_error", "execution_error"}:
+            msg = f'exhausted must be "last_error" or "execution_error", got {exhausted!r}'
+            raise ValueError(msg)
         self.policy = policy
         self.classifier = classifier
         self.idempotent = idempotent
         self.on_retry = on_retry
         self.on_give_up = on_give_up
+        self.on_success = on_success
+        self.budget = budget
+        self.exhausted = exhausted
         self.clock = clock
 
-    def attempts(
-        self, operation: Callable[..., object], name: str | None, started: float
-    ) -> _Attempts:
-        return _Attempts(
-            self.policy,
-            self.classifier,
-            idempotent=self.idempotent,
-            operation=_name_of(operation, name),
-            clock=self.clock,
-            started=started,
-        )
+    def start(self) -> _Call:
+        """A call begins: its deposit in the budget, and what `current_attempt` reads."""
+        if self.budget is not None:
+            self.budget.deposit()
+        return _Call(self.clock(), self.clock, self.policy.max_elapsed)
+
+
+def _ended(
+    state: _Attempts, outcome: _GiveUp | SpiceResult[T, E | AnySpiceError]
+) -> SpiceResult[T, E | AnySpiceError]:
+    """What a loop returns: a give-up through its hook, a success through ``on_success``."""
+    settings = state.settings
+    if isinstance(outcome, _GiveUp):
+        return _end(outcome, settings.on_give_up)
+    if settings.on_success is not None and isinstance(outcome, Success):
+        settings.on_success(state.succeeded())
+    return outcome
 
 
 def _retry_after_first(  # noqa: PLR0913 -- the loop's inputs, by name
     operation: Callable[[], SpiceResult[T, E]],
     first: SpiceResult[T, E | AnySpiceError],
     *,
-    started: float,
+    call: _Call,
     settings: _Settings,
     sleep: Callable[[float], object],
-    name: str | None,
+    name: str,
 ) -> SpiceResult[T, E | AnySpiceError]:
-    """The loop, once the first attempt (started at ``started``) gave ``first``."""
-    state = settings.attempts(operation, name, started)
+    """The loop, once the first attempt of ``call`` gave ``first``."""
+    state = _Attempts(settings, operation=name, call=call)
     result = first
     outcome: RetryEvent | _GiveUp | None = None
     try:
         while isinstance(result, Failure):
             outcome = state.after(result.error)
             if isinstance(outcome, _GiveUp):
-                return _end(outcome, settings.on_give_up)
+                return _ended(state, outcome)
             if settings.on_retry is not None:
                 settings.on_retry(outcome)
-            if outcome.wait and not STATE.enabled:
-                sleep(outcome.wait)
-            state.total_delay += outcome.wait or 0.0
+                if (stopped := state.stop_after_hook(outcome)) is not None:
+                    return _ended(state, stopped)
+            wait = outcome.wait or 0.0
+            if wait and not STATE.enabled:
+                sleep(wait)
+            state.next_attempt(wait)
             result = _call(operation)
-        return result
+        return _ended(state, result)
     finally:
         # The traceback of an exception the operation raised reaches this frame (through
         # its callee's f_back): holding no failure here leaves no reference cycle.
@@ -330,6 +515,9 @@ def retry(  # noqa: PLR0913 -- every knob is keyword-only and optional
     idempotent: bool = True,
     on_retry: Callable[[RetryEvent], object] | None = _log,
     on_give_up: Callable[[RetryEvent], object] | None = _log,
+    on_success: Callable[[RetrySuccessEvent], object] | None = None,
+    budget: RetryBudget | None = None,
+    exhausted: Exhausted = "last_error",
     sleep: Callable[[float], object] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     name: str | None = None,
@@ -337,7 +525,15 @@ def retry(  # noqa: PLR0913 -- every knob is keyword-only and optional
     """Call ``operation`` until it succeeds, its failure is not worth retrying, or time is up.
 
     An exception the operation raises is mapped by `from_exception` and treated as a
-    failure; ``KeyboardInterrupt``, ``SystemExit`` and cancellation propagate.
+    failure; ``KeyboardInterrupt``, ``SystemExit`` and cancellation propagate. Inside
+    the operation, `current_attempt` tells which attempt runs and gives one idempotency
+    key for all of them.
+
+    A wait the server asked for (a rate limit's ``retry_after_ms``, a hint, context
+    ``retry_after_ms``) is waited exactly, never jittered or shortened, when it is at
+    most the policy's ``max_retry_after``; a longer one stops at once (under the
+    policy's ``retry_after="cap"``, Kotlin's behaviour, it is cut to ``max_delay``). No
+    wait passes the end of ``max_elapsed``, hooks included.
 
     Args:
         operation: A function of no arguments returning a `SpiceResult`.
@@ -345,38 +541,74 @@ def retry(  # noqa: PLR0913 -- every knob is keyword-only and optional
         classifier: Which failures are worth retrying.
         idempotent: ``False`` for calls that must not be repeated once the server may
             have seen them: only failures that prove the request never left (context
-            ``phase="connect"``) are retried.
+            ``phase="connect"``, which only the library's mapping of client exceptions
+            sets) are retried.
         on_retry: Called before each wait; by default logs one line.
-        on_give_up: Called when retrying gives up on a retryable failure (the
-            dead-letter route); by default logs one line.
+        on_give_up: Called when retrying gives up on a retryable failure, exhausted or
+            stopped (the dead-letter route); by default logs one line.
+        on_success: Called when a success came after at least one retry.
+        budget: A `RetryBudget` shared with other calls: with it spent, a failure is
+            returned at once.
+        exhausted: What the call returns when the attempts run out: ``"last_error"``
+            (the last error itself, same type, its context telling the story) or
+            ``"execution_error"`` (Kotlin's form, an `ExecutionError` "Retry exhausted
+            after N attempts" with the last error as its cause).
         sleep: How to wait; `time.sleep` by default.
         clock: A monotonic clock in seconds; `time.monotonic` by default.
         name: The operation's name in events and logs; its ``__qualname__`` by default.
 
     Returns:
         The first success; or a failure not worth retrying, unchanged; or, when a wait
-        would pass the policy's limits, the last error with context ``retry_stopped``;
-        or, after the last attempt, an `ExecutionError` "Retry exhausted after N
-        attempts" whose context tells the story.
+        would pass the policy's limits or the budget, the last error with context
+        ``retry_stopped`` and ``total_attempts``; or, after the last attempt, the last
+        error with context ``retries_exhausted=True``, ``total_attempts``,
+        ``total_retry_delay_ms``, ``elapsed_ms``, ``original_error_code`` and
+        ``error_history`` (or Kotlin's `ExecutionError`, see ``exhausted``).
+
+    Raises:
+        TypeError: When ``operation`` is not callable.
+        ValueError: When ``exhausted`` is neither of its two values.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 Server waits are honoured up to ``max_retry_after``;
+       exhaustion returns the last error; ``on_success``, ``budget``, ``exhausted`` and
+       `current_attempt`.
     """
-    started = clock()
+    settings = _Settings(
+        policy,
+        classifier,
+        idempotent=idempotent,
+        on_retry=on_retry,
+        on_give_up=on_give_up,
+        on_success=on_success,
+        budget=budget,
+        exhausted=exhausted,
+        clock=clock,
+    )
+    call = settings.start()
+    token = _CURRENT.set(call)
     try:
-        first: SpiceResult[T, E | AnySpiceError] = operation()
-    except Exception as exc:  # noqa: BLE001 -- an exception is a failure like any other
-        check_callable("retry()", operation)
-        first = Failure(from_exception(exc))
-    if type(first) is Success:
-        # The common case pays for nothing more than the call and one clock reading.
-        return first
-    settings = _Settings(policy, classifier, idempotent, on_retry, on_give_up, clock)
-    try:
-        return _retry_after_first(
-            operation, first, started=started, settings=settings, sleep=sleep, name=name
-        )
+        try:
+            first: SpiceResult[T, E | AnySpiceError] = operation()
+        except Exception as exc:  # noqa: BLE001 -- an exception is a failure like any other
+            check_callable("retry()", operation)
+            first = Failure(from_exception(exc))
+        if type(first) is Success:
+            # The common case pays for little more than the call and one clock reading.
+            return first
+        try:
+            return _retry_after_first(
+                operation,
+                first,
+                call=call,
+                settings=settings,
+                sleep=sleep,
+                name=_name_of(operation, name),
+            )
+        finally:
+            del first  # see `_retry_after_first`: no failure held, no reference cycle
     finally:
-        del first  # see `_retry_after_first`: no failure held, no reference cycle
+        _CURRENT.reset(token)
 
 
 async def _call_async(
@@ -392,31 +624,34 @@ async def _retry_after_first_async(  # noqa: PLR0913 -- the loop's inputs, by na
     operation: Callable[[], Awaitable[SpiceResult[T, E]]],
     first: SpiceResult[T, E | AnySpiceError],
     *,
-    started: float,
+    call: _Call,
     settings: _Settings,
     sleep: Callable[[float], Awaitable[object]] | None,
-    name: str | None,
+    name: str,
 ) -> SpiceResult[T, E | AnySpiceError]:
     """`_retry_after_first` for operations that return an awaitable."""
     if sleep is None:
         import asyncio
 
         sleep = asyncio.sleep
-    state = settings.attempts(operation, name, started)
+    state = _Attempts(settings, operation=name, call=call)
     result = first
     outcome: RetryEvent | _GiveUp | None = None
     try:
         while isinstance(result, Failure):
             outcome = state.after(result.error)
             if isinstance(outcome, _GiveUp):
-                return _end(outcome, settings.on_give_up)
+                return _ended(state, outcome)
             if settings.on_retry is not None:
                 settings.on_retry(outcome)
-            if outcome.wait and not STATE.enabled:
-                await sleep(outcome.wait)
-            state.total_delay += outcome.wait or 0.0
+                if (stopped := state.stop_after_hook(outcome)) is not None:
+                    return _ended(state, stopped)
+            wait = outcome.wait or 0.0
+            if wait and not STATE.enabled:
+                await sleep(wait)
+            state.next_attempt(wait)
             result = await _call_async(operation)
-        return result
+        return _ended(state, result)
     finally:
         # The traceback of an exception the operation raised reaches this frame (through
         # its callee's f_back): holding no failure here leaves no reference cycle.
@@ -431,6 +666,9 @@ async def retry_async(  # noqa: PLR0913 -- every knob is keyword-only and option
     idempotent: bool = True,
     on_retry: Callable[[RetryEvent], object] | None = _log,
     on_give_up: Callable[[RetryEvent], object] | None = _log,
+    on_success: Callable[[RetrySuccessEvent], object] | None = None,
+    budget: RetryBudget | None = None,
+    exhausted: Exhausted = "last_error",
     sleep: Callable[[float], Awaitable[object]] | None = None,
     clock: Callable[[], float] = time.monotonic,
     name: str | None = None,
@@ -440,19 +678,39 @@ async def retry_async(  # noqa: PLR0913 -- every knob is keyword-only and option
     Cancellation propagates at once, during an attempt or a wait.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 As `retry`.
     """
-    started = clock()
+    settings = _Settings(
+        policy,
+        classifier,
+        idempotent=idempotent,
+        on_retry=on_retry,
+        on_give_up=on_give_up,
+        on_success=on_success,
+        budget=budget,
+        exhausted=exhausted,
+        clock=clock,
+    )
     check_callable("retry_async()", operation)
-    first = await _call_async(operation)
-    if type(first) is Success:
-        return first
-    settings = _Settings(policy, classifier, idempotent, on_retry, on_give_up, clock)
+    call = settings.start()
+    token = _CURRENT.set(call)
     try:
-        return await _retry_after_first_async(
-            operation, first, started=started, settings=settings, sleep=sleep, name=name
-        )
+        first = await _call_async(operation)
+        if type(first) is Success:
+            return first
+        try:
+            return await _retry_after_first_async(
+                operation,
+                first,
+                call=call,
+                settings=settings,
+                sleep=sleep,
+                name=_name_of(operation, name),
+            )
+        finally:
+            del first  # see `_retry_after_first`: no failure held, no reference cycle
     finally:
-        del first  # see `_retry_after_first`: no failure held, no reference cycle
+        _CURRENT.reset(token)
 
 
 class _Retrying:
@@ -498,28 +756,31 @@ class _Retrying:
         self, run: Callable[P, SpiceResult[T, E]], name: str
     ) -> Callable[P, SpiceResult[T, E | AnySpiceError]]:
         settings = self.settings
-        clock = settings.clock
 
         @wraps(run)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> SpiceResult[T, E | AnySpiceError]:
-            started = clock()
+            call = settings.start()
+            token = _CURRENT.set(call)
             try:
-                first: SpiceResult[T, E | AnySpiceError] = run(*args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 -- an exception is a failure like any other
-                first = Failure(from_exception(exc))
-            if type(first) is Success:
-                return first
-            try:
-                return _retry_after_first(
-                    lambda: run(*args, **kwargs),
-                    first,
-                    started=started,
-                    settings=settings,
-                    sleep=time.sleep,
-                    name=name,
-                )
+                try:
+                    first: SpiceResult[T, E | AnySpiceError] = run(*args, **kwargs)
+                except Exception as exc:  # noqa: BLE001 -- an exception is a failure like any other
+                    first = Failure(from_exception(exc))
+                if type(first) is Success:
+                    return first
+                try:
+                    return _retry_after_first(
+                        lambda: run(*args, **kwargs),
+                        first,
+                        call=call,
+                        settings=settings,
+                        sleep=time.sleep,
+                        name=name,
+                    )
+                finally:
+                    del first  # no failure held, no reference cycle
             finally:
-                del first  # no failure held, no reference cycle
+                _CURRENT.reset(token)
 
         return wrapper
 
@@ -527,30 +788,33 @@ class _Retrying:
         self, run_async: Callable[P, Coroutine[object, object, SpiceResult[T, E]]], name: str
     ) -> Callable[P, Coroutine[object, object, SpiceResult[T, E | AnySpiceError]]]:
         settings = self.settings
-        clock = settings.clock
 
         @wraps(run_async)
         async def async_wrapper(
             *args: P.args, **kwargs: P.kwargs
         ) -> SpiceResult[T, E | AnySpiceError]:
-            started = clock()
+            call = settings.start()
+            token = _CURRENT.set(call)
             try:
-                first: SpiceResult[T, E | AnySpiceError] = await run_async(*args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 -- an exception is a failure like any other
-                first = Failure(from_exception(exc))
-            if type(first) is Success:
-                return first
-            try:
-                return await _retry_after_first_async(
-                    lambda: run_async(*args, **kwargs),
-                    first,
-                    started=started,
-                    settings=settings,
-                    sleep=None,
-                    name=name,
-                )
+                try:
+                    first: SpiceResult[T, E | AnySpiceError] = await run_async(*args, **kwargs)
+                except Exception as exc:  # noqa: BLE001 -- an exception is a failure like any other
+                    first = Failure(from_exception(exc))
+                if type(first) is Success:
+                    return first
+                try:
+                    return await _retry_after_first_async(
+                        lambda: run_async(*args, **kwargs),
+                        first,
+                        call=call,
+                        settings=settings,
+                        sleep=None,
+                        name=name,
+                    )
+                finally:
+                    del first  # no failure held, no reference cycle
             finally:
-                del first  # no failure held, no reference cycle
+                _CURRENT.reset(token)
 
         return async_wrapper
 
@@ -562,6 +826,9 @@ def retrying(  # noqa: PLR0913 -- the same knobs as retry
     idempotent: bool = True,
     on_retry: Callable[[RetryEvent], object] | None = _log,
     on_give_up: Callable[[RetryEvent], object] | None = _log,
+    on_success: Callable[[RetrySuccessEvent], object] | None = None,
+    budget: RetryBudget | None = None,
+    exhausted: Exhausted = "last_error",
     clock: Callable[[], float] = time.monotonic,
     name: str | None = None,
 ) -> _Retrying:
@@ -578,7 +845,21 @@ def retrying(  # noqa: PLR0913 -- the same knobs as retry
         >>> flaky(), len(attempts)
         (Success('ok'), 3)
 
+    Raises:
+        ValueError: When ``exhausted`` is neither of its two values.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``on_success``, ``budget`` and ``exhausted``, as `retry`.
     """
-    settings = _Settings(policy, classifier, idempotent, on_retry, on_give_up, clock)
+    settings = _Settings(
+        policy,
+        classifier,
+        idempotent=idempotent,
+        on_retry=on_retry,
+        on_give_up=on_give_up,
+        on_success=on_success,
+        budget=budget,
+        exhausted=exhausted,
+        clock=clock,
+    )
     return _Retrying(settings, name)

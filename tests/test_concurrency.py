@@ -147,12 +147,12 @@ class RetryRecord:
         ]
         assert expected == self.waits
         assert [] == self.slept
-        exhausted = f"Retry exhausted after 3 attempts: {self.message(3)}"
-        assert [(3, exhausted)] == self.gave_up
+        assert [(3, self.message(3))] == self.gave_up
         assert isinstance(self.result, Failure)
         error = self.result.error
-        assert isinstance(error, se.ExecutionError)
-        assert exhausted == error.message
+        assert isinstance(error, se.NetworkError)
+        assert self.message(3) == error.message
+        assert error.context["retries_exhausted"] is True
         assert 3 == error.context["total_attempts"]
         assert round((self.delay + self.delay * 2) * 1000) == error.context["total_retry_delay_ms"]
         assert ["NETWORK_ERROR"] * 3 == error.context["error_history"]

@@ -204,8 +204,8 @@ class TestClassifier:
 class TestPolicy:
     """RetryPolicy: presets, validation and delay math."""
 
-    def test_default_is_kotlins(self) -> None:
-        """DEFAULT is 3 attempts, 200 ms, 10 s, x2, jitter 0.1, cap, no window."""
+    def test_default_has_kotlins_backoff_and_honours_the_server(self) -> None:
+        """DEFAULT is 3 attempts, 200 ms, 10 s, x2, jitter 0.1, no window; server waits honoured."""
         assert (
             RetryPolicy(
                 max_attempts=3, initial_delay=0.2, max_delay=10.0, multiplier=2.0, jitter=0.1
@@ -213,7 +213,13 @@ class TestPolicy:
             == RetryPolicy.DEFAULT
         )
         assert RetryPolicy.DEFAULT.max_elapsed is None
-        assert "cap" == RetryPolicy.DEFAULT.retry_after
+        assert "honor" == RetryPolicy.DEFAULT.retry_after
+        assert 60.0 == RetryPolicy.DEFAULT.max_retry_after
+
+    def test_kotlin_preset_caps_server_waits(self) -> None:
+        """KOTLIN is Kotlin's ExecutionRetryPolicy.DEFAULT: the same backoff, waits capped."""
+        assert attrs.evolve(RetryPolicy.DEFAULT, retry_after="cap") == RetryPolicy.KOTLIN
+        assert 10.0 == RetryPolicy.KOTLIN.calculate_delay(1, 30.0)
 
     def test_presets(self) -> None:
         """Each preset has its documented values."""
@@ -248,12 +254,41 @@ class TestPolicy:
         )
         assert (0.25, 2.0, 60.0) == (policy.initial_delay, policy.max_delay, policy.max_elapsed)
 
-    def test_server_wait_is_capped_and_never_jittered(self) -> None:
-        """A hint is used as it is, up to max_delay, whatever the jitter."""
+    def test_server_wait_is_honoured_and_never_jittered(self) -> None:
+        """A hint is used as it is, beyond max_delay too, whatever the jitter."""
         policy = RetryPolicy(max_delay=5.0, jitter=1.0)
+        assert 3.0 == policy.calculate_delay(1, 3.0, random=lambda: 0.0)
+        assert 30.0 == policy.calculate_delay(1, timedelta(seconds=30))
+        assert 0.0 == policy.calculate_delay(1, -1.0)
+        assert 0.0 == policy.calculate_delay(1, math.nan)
+
+    def test_server_wait_is_capped_under_cap(self) -> None:
+        """Under "cap" (Kotlin's behaviour) a hint is cut to max_delay."""
+        policy = RetryPolicy(max_delay=5.0, jitter=1.0, retry_after="cap")
         assert 3.0 == policy.calculate_delay(1, 3.0, random=lambda: 0.0)
         assert 5.0 == policy.calculate_delay(1, timedelta(seconds=30))
         assert 0.0 == policy.calculate_delay(1, -1.0)
+
+    @given(st.floats(min_value=0, max_value=0.999), st.integers(min_value=5, max_value=2000))
+    def test_jitter_at_the_cap_only_goes_down(self, draw: float, attempt: int) -> None:
+        """At the cap a draw above max_delay is reflected below it: no clump at the cap."""
+        policy = RetryPolicy(max_attempts=3000, max_delay=1.0, jitter=0.5)
+        delay = policy.calculate_delay(attempt, random=lambda: draw)
+        assert 0.5 - 1e-9 <= delay <= 1.0
+        assert delay == pytest.approx(1.0 - abs(2 * draw - 1) * 0.5)
+
+    def test_waits_at_the_cap_are_spread(self) -> None:
+        """Many clients at the cap do not retry in lockstep: few waits equal max_delay."""
+        policy = RetryPolicy(max_attempts=10, max_delay=1.0, jitter=0.2)
+        delays = [policy.calculate_delay(9) for _ in range(200)]
+        assert all(0.8 <= delay <= 1.0 for delay in delays)
+        assert sum(delay == 1.0 for delay in delays) < 5
+        assert len(set(delays)) > 150
+
+    def test_a_huge_attempt_number_never_overflows(self) -> None:
+        """The 2000th attempt of a doubling policy waits max_delay, and nothing raises."""
+        assert 10.0 == RetryPolicy(max_attempts=3000, jitter=0).calculate_delay(2000)
+        assert 0.0 == RetryPolicy(initial_delay=0, jitter=0).calculate_delay(5)
 
     @given(
         st.integers(min_value=1, max_value=40),
@@ -296,7 +331,10 @@ class TestPolicy:
             ({"max_elapsed": 0}, "max_elapsed must be a finite number of seconds > 0"),
             ({"max_elapsed": math.inf}, "max_elapsed must be a finite number"),
             ({"max_elapsed": -5}, "max_elapsed must be a finite number"),
-            ({"retry_after": "ignore"}, 'retry_after must be "cap" or "strict"'),
+            ({"retry_after": "ignore"}, 'retry_after must be "honor" or "cap"'),
+            ({"retry_after": "strict"}, 'retry_after must be "honor" or "cap"'),
+            ({"max_retry_after": -1}, "max_retry_after must be a finite number of seconds >= 0"),
+            ({"max_retry_after": math.inf}, "max_retry_after must be a finite number"),
         ],
     )
     def test_bad_values_are_rejected(self, options: dict[str, Any], message: str) -> None:
@@ -322,10 +360,31 @@ class TestLoop:
         assert 2 == script.calls
         assert [0.2] == fake.sleeps
 
-    def test_exhaustion_after_three_attempts(self) -> None:
-        """Three retryable failures exhaust the default policy, telling the whole story."""
+    def test_exhaustion_returns_the_last_error_itself(self) -> None:
+        """Three retryable failures exhaust the default policy: the last error, same type."""
         script, fake = Script([network(500), network(502), network(503)]), FakeTime()
         result = run(script, fake=fake)
+        assert 3 == script.calls
+        assert [0.2, 0.4] == fake.sleeps
+        match result:
+            case Failure(se.NetworkError(status_code=503) as error):
+                pass
+            case _:  # pragma: no cover -- the assertion below says what went wrong
+                raise AssertionError(result)
+        assert "HTTP 503" == error.message
+        assert {
+            "retries_exhausted": True,
+            "total_attempts": 3,
+            "total_retry_delay_ms": 600,
+            "elapsed_ms": 600,
+            "original_error_code": "NETWORK_ERROR",
+            "error_history": ["NETWORK_ERROR", "NETWORK_ERROR", "NETWORK_ERROR"],
+        } == dict(error.context)
+
+    def test_exhaustion_as_kotlin_gives_an_execution_error(self) -> None:
+        """exhausted="execution_error": Kotlin's form, telling the whole story."""
+        script, fake = Script([network(500), network(502), network(503)]), FakeTime()
+        result = run(script, fake=fake, exhausted="execution_error")
         assert 3 == script.calls
         assert [0.2, 0.4] == fake.sleeps
         assert isinstance(result, Failure)
@@ -351,13 +410,26 @@ class TestLoop:
         script = Script(
             [se.failure(se.TimeoutError("slow")), network(503), Failure(se.RateLimitError("x"))]
         )
-        result = run(script)
+        result = run(script, exhausted="execution_error")
         assert isinstance(result, Failure)
         assert ["TIMEOUT_ERROR", "NETWORK_ERROR", "RATE_LIMIT_ERROR"] == result.error.context[
             "error_history"
         ]
         assert "TIMEOUT_ERROR" == result.error.context["original_error_code"]
         assert result.error.context["last_status_code"] is None
+        last = run(Script([se.failure(se.TimeoutError("slow")), network(503), network(502)]))
+        assert isinstance(last, Failure)
+        assert "TIMEOUT_ERROR" == last.error.context["original_error_code"]
+        assert network(502).error.with_context(dict(last.error.context)) == last.error
+
+    def test_exhausted_must_be_one_of_two(self) -> None:
+        """A typo in exhausted= is a ValueError at once, before anything is called."""
+        script = Script([])
+        with pytest.raises(ValueError, match='exhausted must be "last_error" or "execution_error"'):
+            run(script, exhausted="last")
+        with pytest.raises(ValueError, match="exhausted must be"):
+            se.retrying(exhausted="kotlin")  # type: ignore[arg-type]
+        assert 0 == script.calls
 
     def test_non_retryable_failure_after_one_call(self) -> None:
         """A 404 comes back unchanged after one call."""
@@ -442,32 +514,35 @@ class TestServerWaits:
         assert Success("ok") == run(Script([Failure(error)]), RetryPolicy(jitter=1.0), fake)
         assert [2.0] == fake.sleeps
 
-    def test_longer_than_max_delay_is_capped_by_default(self) -> None:
-        """Under "cap", a Retry-After beyond max_delay waits max_delay."""
+    def test_longer_than_max_delay_is_waited_by_default(self) -> None:
+        """By default a Retry-After beyond max_delay, within max_retry_after, is waited as asked."""
         fake = FakeTime()
-        script = Script([Failure(se.RateLimitError("slow", retry_after_ms=120_000))])
-        assert Success("ok") == run(script, RetryPolicy(max_delay=30, jitter=0), fake)
+        script = Script([Failure(se.RateLimitError("slow", retry_after_ms=30_000))])
+        assert Success("ok") == run(script, RetryPolicy(max_delay=10, jitter=0), fake)
         assert [30.0] == fake.sleeps
 
-    def test_longer_than_max_delay_stops_when_strict(self) -> None:
-        """Under "strict", it stops at once, saying why, and goes to on_give_up."""
+    def test_longer_than_max_delay_is_capped_under_cap(self) -> None:
+        """Under "cap" (Kotlin's), a Retry-After beyond max_delay waits max_delay, never stops."""
+        fake = FakeTime()
+        script = Script([Failure(se.RateLimitError("slow", retry_after_ms=120_000_000))])
+        policy = RetryPolicy(max_delay=30, jitter=0, retry_after="cap")
+        assert Success("ok") == run(script, policy, fake)
+        assert [30.0] == fake.sleeps
+
+    def test_longer_than_max_retry_after_stops(self) -> None:
+        """Beyond max_retry_after it stops at once, saying why, and goes to on_give_up."""
         given_up: list[se.RetryEvent] = []
         fake = FakeTime()
         script = Script([Failure(se.RateLimitError("slow", retry_after_ms=120_000))])
-        result = run(
-            script,
-            RetryPolicy(max_delay=30, retry_after="strict"),
-            fake,
-            on_give_up=given_up.append,
-        )
+        result = run(script, RetryPolicy(max_retry_after=60), fake, on_give_up=given_up.append)
         assert 1 == script.calls
         assert [] == fake.sleeps
         assert isinstance(result, Failure)
         assert isinstance(result.error, se.RateLimitError)
         assert 120_000 == result.error.retry_after_ms
-        assert "retry_after_exceeds_cap" == result.error.context["retry_stopped"]
+        assert "retry_after_exceeds_limit" == result.error.context["retry_stopped"]
         assert 1 == result.error.context["total_attempts"]
-        assert ["retry_after_exceeds_cap"] == [event.reason for event in given_up]
+        assert ["retry_after_exceeds_limit"] == [event.reason for event in given_up]
         assert given_up[0].wait is None
 
     def test_longer_than_the_window_stops(self) -> None:
@@ -610,7 +685,10 @@ class TestHooks:
                 "fetch: attempt 2/3 failed code=NETWORK_ERROR status=503 "
                 "endpoint=https://api.example/v1?api_key=*** retrying in 0.400s (HTTP 503)"
             ),
-            "fetch: attempt 3/3 failed code=EXECUTION_ERROR giving up (HTTP 503)",
+            (
+                "fetch: attempt 3/3 failed code=NETWORK_ERROR status=503 "
+                "endpoint=https://api.example/v1?api_key=*** giving up (HTTP 503)"
+            ),
         ] == lines
         assert [logging.INFO, logging.INFO, logging.WARNING] == [r.levelno for r in caplog.records]
         assert not any("S3cr3t" in line for line in lines)
@@ -711,7 +789,8 @@ class TestAsync:
             on_give_up=given_up.append,
         )
         assert isinstance(result, Failure)
-        assert isinstance(result.error, se.ExecutionError)
+        assert isinstance(result.error, se.NetworkError)
+        assert result.error.context["retries_exhausted"] is True
         assert 1 == len(given_up)
 
     async def test_async_exceptions_are_failures(self) -> None:
@@ -1001,12 +1080,12 @@ class TestPolicyEdges:
 class TestLoopEdges:
     """Exact edges of the loop's waits and what its events carry."""
 
-    def test_strict_wait_equal_to_the_cap_is_kept(self) -> None:
-        """Under "strict", a server wait of exactly max_delay is waited, not refused."""
+    def test_wait_equal_to_max_retry_after_is_kept(self) -> None:
+        """A server wait of exactly max_retry_after is waited, not refused."""
         fake = FakeTime()
         hint = se.RetryHint.from_retry_after_seconds(2)
         script = Script([Failure(se.RetryableError("busy", retry_hint=hint))])
-        policy = RetryPolicy(max_attempts=3, max_delay=2.0, jitter=0, retry_after="strict")
+        policy = RetryPolicy(max_attempts=3, max_delay=1.0, jitter=0, max_retry_after=2.0)
         assert Success("ok") == run(script, policy, fake)
         assert [2.0] == fake.sleeps
 
@@ -1017,16 +1096,16 @@ class TestLoopEdges:
         assert Success("ok") == run(Script([network(503)]), policy, fake)
         assert [1.0] == fake.sleeps
 
-    def test_give_up_event_after_a_strict_stop(self) -> None:
+    def test_give_up_event_after_a_stop_on_a_long_wait(self) -> None:
         """The give-up event carries the elapsed time and the hint's attempt limit."""
         fake = FakeTime()
         events: list[se.RetryEvent] = []
         hint = se.RetryHint(retry_after_ms=5000, max_attempts=2)
         script = Script([Failure(se.RetryableError("busy", retry_hint=hint))])
-        policy = RetryPolicy(max_attempts=5, max_delay=1.0, retry_after="strict")
+        policy = RetryPolicy(max_attempts=5, max_delay=1.0, max_retry_after=4.0)
         result = run(script, policy, fake, on_give_up=events.append)
         assert isinstance(result, Failure)
-        assert "retry_after_exceeds_cap" == result.error.context["retry_stopped"]
+        assert "retry_after_exceeds_limit" == result.error.context["retry_stopped"]
         [event] = events
         assert 2 == event.max_attempts
         assert 0.0 == event.elapsed

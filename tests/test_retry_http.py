@@ -58,29 +58,39 @@ def test_429_waits_at_least_retry_after(server: ScriptedServer, client: httpx.Cl
     assert [1.0] == [event.wait for event in events]
 
 
-def test_retry_after_over_max_delay_is_capped(server: ScriptedServer, client: httpx.Client) -> None:
-    """By default a Retry-After beyond max_delay is waited as max_delay."""
-    url = server.script("/slow", Reply(429, {"Retry-After": "120"}), Reply(200, body=b"ok"))
+def test_retry_after_over_max_delay_is_waited(server: ScriptedServer, client: httpx.Client) -> None:
+    """By default a Retry-After beyond max_delay is waited as asked: never sooner."""
+    url = server.script("/slow", Reply(429, {"Retry-After": "30"}), Reply(200, body=b"ok"))
     sleeps: list[float] = []
     result = se.retry(
         lambda: request(client, "GET", url), RetryPolicy(max_delay=2), sleep=sleeps.append
     )
     assert Success("ok") == result
-    assert [2.0] == sleeps
+    assert [30.0] == sleeps
 
 
-def test_retry_after_over_max_delay_stops_when_strict(
+def test_retry_after_over_max_delay_is_capped_as_kotlin(
     server: ScriptedServer, client: httpx.Client
 ) -> None:
-    """Under the strict setting it stops at once, saying why."""
+    """Under the KOTLIN preset a Retry-After beyond max_delay is waited as max_delay."""
+    url = server.script("/slow", Reply(429, {"Retry-After": "120"}), Reply(200, body=b"ok"))
+    sleeps: list[float] = []
+    result = se.retry(lambda: request(client, "GET", url), RetryPolicy.KOTLIN, sleep=sleeps.append)
+    assert Success("ok") == result
+    assert [10.0] == sleeps
+
+
+def test_retry_after_over_max_retry_after_stops(
+    server: ScriptedServer, client: httpx.Client
+) -> None:
+    """Beyond max_retry_after it stops at once, saying why."""
     url = server.script("/slow", Reply(429, {"Retry-After": "120"}))
     sleeps: list[float] = []
-    policy = RetryPolicy(max_delay=2, retry_after="strict")
-    result = se.retry(lambda: request(client, "GET", url), policy, sleep=sleeps.append)
+    result = se.retry(lambda: request(client, "GET", url), sleep=sleeps.append)
     assert isinstance(result, Failure)
     assert isinstance(result.error, se.RateLimitError)
     assert 120_000 == result.error.retry_after_ms
-    assert "retry_after_exceeds_cap" == result.error.context["retry_stopped"]
+    assert "retry_after_exceeds_limit" == result.error.context["retry_stopped"]
     assert [] == sleeps
     assert 1 == len(server.requests_to("/slow"))
 
@@ -118,7 +128,8 @@ def test_post_to_a_closed_port_is_retried(client: httpx.Client) -> None:
     assert 2 == len(events)
     assert all(event.error.context["phase"] == "connect" for event in events)
     assert isinstance(result, Failure)
-    assert isinstance(result.error, se.ExecutionError)
+    assert isinstance(result.error, se.NetworkError)
+    assert "connect" == result.error.context["phase"]
     assert 3 == result.error.context["total_attempts"]
 
 
