@@ -11,7 +11,7 @@ raising them.
 from typing import TYPE_CHECKING
 
 from spice_errors import http as http
-from spice_errors._breaker import CircuitBreaker, CircuitState
+from spice_errors._breaker import CircuitBreaker, CircuitBreakers, CircuitState
 from spice_errors._budget import RetryBudget
 from spice_errors._catching import (
     AsyncResultDecorator,
@@ -119,6 +119,7 @@ __all__ = [
     "AuthenticationError",
     "CheckpointError",
     "CircuitBreaker",
+    "CircuitBreakers",
     "CircuitState",
     "CommError",
     "ConfigurationError",

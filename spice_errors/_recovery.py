@@ -143,35 +143,42 @@ def _rate_limit_wait(error: SpiceError, default_delay: float) -> float | None:
     return default_delay if wait is None else wait
 
 
-def _check_default_delay(default_delay: float) -> None:
-    if not is_number(default_delay) or not 0 <= default_delay < float("inf"):
-        msg = f"default_delay must be a finite number of seconds >= 0, got {default_delay!r}"
-        raise ValueError(msg)
+def _check_delays(default_delay: float, max_wait: float) -> None:
+    for name, value in (("default_delay", default_delay), ("max_wait", max_wait)):
+        if not is_number(value) or not 0 <= value < float("inf"):
+            msg = f"{name} must be a finite number of seconds >= 0, got {value!r}"
+            raise ValueError(msg)
 
 
 def recover_rate_limit(
     operation: Callable[[], SpiceResult[T, E2]],
     *,
     default_delay: float = 1.0,
+    max_wait: float = 60.0,
     sleep: Callable[[float], object] = time.sleep,
 ) -> Callable[[E], SpiceResult[T, E | E2]]:
     """The guide's rate-limit recovery: wait as asked, then call ``operation`` once.
 
     A `RateLimitError` waits its ``retry_after_ms`` (else ``default_delay`` seconds)
-    and returns ``operation()``; any other error passes through. Waits are skipped
-    under `set_testing`.
+    and returns ``operation()``; any other error passes through. A wait longer than
+    ``max_wait`` seconds is not waited: the failure comes back at once, with context
+    ``retry_stopped="retry_after_exceeds_limit"``. A negative wait counts as 0 and an
+    absurd one as too long; neither raises. Waits are skipped under `set_testing`.
 
     Raises:
-        ValueError: When ``default_delay`` is negative, NaN or infinite.
+        ValueError: When ``default_delay`` or ``max_wait`` is negative, NaN or infinite.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``max_wait``.
     """
-    _check_default_delay(default_delay)
+    _check_delays(default_delay, max_wait)
 
     def recover(error: E) -> SpiceResult[T, E | E2]:
         wait = _rate_limit_wait(error, default_delay)
         if wait is None:
             return Failure(error)
+        if wait > max_wait:
+            return Failure(error.with_context(retry_stopped="retry_after_exceeds_limit"))
         if wait and not STATE.enabled:
             sleep(wait)
         return operation()
@@ -183,18 +190,22 @@ def recover_rate_limit_async(
     operation: Callable[[], Awaitable[SpiceResult[T, E2]]],
     *,
     default_delay: float = 1.0,
+    max_wait: float = 60.0,
     sleep: Callable[[float], Awaitable[object]] | None = None,
 ) -> Callable[[E], Awaitable[SpiceResult[T, E | E2]]]:
     """`recover_rate_limit` for async operations; waits with `asyncio.sleep`.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``max_wait``.
     """
-    _check_default_delay(default_delay)
+    _check_delays(default_delay, max_wait)
 
     async def recover(error: E) -> SpiceResult[T, E | E2]:
         wait = _rate_limit_wait(error, default_delay)
         if wait is None:
             return Failure(error)
+        if wait > max_wait:
+            return Failure(error.with_context(retry_stopped="retry_after_exceeds_limit"))
         if wait and not STATE.enabled:
             if sleep is None:
                 import asyncio

@@ -19,6 +19,7 @@ from typing import (
     TYPE_CHECKING,
     Final,
     Literal,
+    Never,
     ParamSpec,
     TypeAlias,
     TypeVar,
@@ -57,8 +58,16 @@ __all__ = [
 Exhausted: TypeAlias = Literal["last_error", "execution_error"]
 """What `retry` returns when the attempts run out: the last error itself, or Kotlin's form."""
 
-T = TypeVar("T")
-E = TypeVar("E", bound=SpiceError)
+if TYPE_CHECKING:
+    # An operation that can only fail (or only succeed) leaves a type unsolved: it
+    # defaults to Never instead of Any (mypy) or Unknown (pyright).
+    from typing_extensions import TypeVar as DefaultTypeVar
+
+    T = DefaultTypeVar("T", default=Never)
+    E = DefaultTypeVar("E", bound=SpiceError, default=Never)
+else:
+    T = TypeVar("T")
+    E = TypeVar("E", bound=SpiceError)
 P = ParamSpec("P")
 
 
@@ -137,21 +146,36 @@ class Attempt:
     .. versionadded:: 0.2.0
     """
 
-    __slots__ = ("_call", "elapsed", "number", "remaining")
+    __slots__ = ("_call", "_elapsed", "_number", "_remaining")
 
     def __init__(self, call: _Call) -> None:
         elapsed = call.clock() - call.started
         window = call.window
         set_ = object.__setattr__
         set_(self, "_call", call)
-        set_(self, "number", call.number)
-        set_(self, "elapsed", elapsed)
-        set_(self, "remaining", None if window is None else max(window - elapsed, 0.0))
+        set_(self, "_number", call.number)
+        set_(self, "_elapsed", elapsed)
+        set_(self, "_remaining", None if window is None else max(window - elapsed, 0.0))
 
-    number: int
-    elapsed: float
-    remaining: float | None
     _call: _Call
+    _number: int
+    _elapsed: float
+    _remaining: float | None
+
+    @property
+    def number(self) -> int:
+        """The attempt, from 1 for the first call."""
+        return self._number
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the first attempt started, when `current_attempt` was called."""
+        return self._elapsed
+
+    @property
+    def remaining(self) -> float | None:
+        """Seconds left of the policy's ``max_elapsed`` then, or ``None`` without one."""
+        return self._remaining
 
     @property
     def idempotency_key(self) -> str:
@@ -163,9 +187,11 @@ class Attempt:
             call.key = str(uuid.uuid4())
         return call.key
 
-    def __setattr__(self, name: str, value: object) -> None:
-        msg = f"Attempt is immutable: cannot set {name!r}"
-        raise AttributeError(msg)
+    if not TYPE_CHECKING:  # checkers see read-only properties, and no other attribute
+
+        def __setattr__(self, name: str, value: object) -> None:
+            msg = f"Attempt is immutable: cannot set {name!r}"
+            raise AttributeError(msg)
 
     def __repr__(self) -> str:
         return (

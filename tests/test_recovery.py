@@ -222,6 +222,47 @@ class TestRecoverRateLimit:
         with pytest.raises(ValueError, match="default_delay must be a finite number"):
             se.recover_rate_limit_async(lambda: asyncio.sleep(0, Success(1)), default_delay=delay)
 
+    def test_a_wait_beyond_max_wait_is_not_waited(self) -> None:
+        """Beyond max_wait the failure comes back at once, saying why; the operation is not run."""
+        sleeps: list[float] = []
+        calls: list[int] = []
+
+        def operation() -> SpiceResult[None]:
+            calls.append(1)
+            return Success(None)
+
+        recover = se.recover_rate_limit(operation, max_wait=10, sleep=sleeps.append)
+        limited = se.RateLimitError("x", retry_after_ms=30_000)
+        result = Failure(limited).recover_with(recover)
+        assert Failure(limited.with_context(retry_stopped="retry_after_exceeds_limit")) == result
+        assert ([], []) == (sleeps, calls)
+        exactly = Failure(se.RateLimitError("x", retry_after_ms=10_000)).recover_with(recover)
+        assert (Success(None), [10.0]) == (exactly, sleeps)
+
+    def test_absurd_and_negative_waits_never_raise(self) -> None:
+        """An absurd wait counts as too long; a negative one in context as none at all."""
+        sleeps: list[float] = []
+        recover = se.recover_rate_limit(lambda: Success(1), sleep=sleeps.append)
+        absurd = Failure(se.RateLimitError("x", retry_after_ms=10**400)).recover_with(recover)
+        assert isinstance(absurd, Failure)
+        assert "retry_after_exceeds_limit" == absurd.error.context["retry_stopped"]
+        negative = se.RateLimitError("x", context={"retry_after_ms": -5})
+        assert Success(1) == Failure(negative).recover_with(recover)
+        assert [] == sleeps
+
+    async def test_async_max_wait(self) -> None:
+        async def operation() -> SpiceResult[str]:
+            raise AssertionError("not called")  # pragma: no cover
+
+        recover = se.recover_rate_limit_async(operation, max_wait=1)
+        result = await Failure(se.RateLimitError("x", retry_after_ms=5000)).recover_with_async(
+            recover
+        )
+        assert isinstance(result, Failure)
+        assert "retry_after_exceeds_limit" == result.error.context["retry_stopped"]
+        with pytest.raises(ValueError, match="max_wait must be a finite number"):
+            se.recover_rate_limit_async(operation, max_wait=-1)
+
     def test_real_wait(self) -> None:
         """With the real sleep, the wait lasts at least what the server asked."""
         recover = se.recover_rate_limit(lambda: Success("after"))
