@@ -229,7 +229,7 @@ def current_attempt() -> Attempt | None:
     return None if call is None else Attempt(call)
 
 
-def _log(event: RetryEvent) -> None:
+def log_event(event: RetryEvent) -> None:
     """The default hook: one line on the ``spice_errors.retry`` logger, nothing secret."""
     error = event.error
     status = carried_status(error)
@@ -539,8 +539,8 @@ def retry(  # noqa: PLR0913 -- every knob is keyword-only and optional
     *,
     classifier: RetryClassifier = RetryClassifier.DEFAULT,
     idempotent: bool = True,
-    on_retry: Callable[[RetryEvent], object] | None = _log,
-    on_give_up: Callable[[RetryEvent], object] | None = _log,
+    on_retry: Callable[[RetryEvent], object] | None = log_event,
+    on_give_up: Callable[[RetryEvent], object] | None = log_event,
     on_success: Callable[[RetrySuccessEvent], object] | None = None,
     budget: RetryBudget | None = None,
     exhausted: Exhausted = "last_error",
@@ -690,8 +690,8 @@ async def retry_async(  # noqa: PLR0913 -- every knob is keyword-only and option
     *,
     classifier: RetryClassifier = RetryClassifier.DEFAULT,
     idempotent: bool = True,
-    on_retry: Callable[[RetryEvent], object] | None = _log,
-    on_give_up: Callable[[RetryEvent], object] | None = _log,
+    on_retry: Callable[[RetryEvent], object] | None = log_event,
+    on_give_up: Callable[[RetryEvent], object] | None = log_event,
     on_success: Callable[[RetrySuccessEvent], object] | None = None,
     budget: RetryBudget | None = None,
     exhausted: Exhausted = "last_error",
@@ -850,8 +850,8 @@ def retrying(  # noqa: PLR0913 -- the same knobs as retry
     *,
     classifier: RetryClassifier = RetryClassifier.DEFAULT,
     idempotent: bool = True,
-    on_retry: Callable[[RetryEvent], object] | None = _log,
-    on_give_up: Callable[[RetryEvent], object] | None = _log,
+    on_retry: Callable[[RetryEvent], object] | None = log_event,
+    on_give_up: Callable[[RetryEvent], object] | None = log_event,
     on_success: Callable[[RetrySuccessEvent], object] | None = None,
     budget: RetryBudget | None = None,
     exhausted: Exhausted = "last_error",

@@ -1,8 +1,10 @@
 """HTTP: what a server answered as an error, the status to answer with, RFC 9457 problems.
 
-Everything here is pure: no HTTP client library is needed, and nothing raises on
-what a server sends. Headers may be given as a mapping (any case) or as pairs, with
-repeated names.
+The readers are pure: no HTTP client library is needed, and nothing raises on what a
+server sends. Headers may be given as a mapping (any case) or as pairs, with repeated
+names. `RetryTransport` and `AsyncRetryTransport` bring the library's retry decisions
+into any ``httpx`` or ``httpx2`` client (and the SDKs built on them), and `result_of`,
+`call` and `call_async` turn a client's response into a result.
 
 .. versionadded:: 0.1.0
 """
@@ -10,14 +12,20 @@ repeated names.
 from spice_errors._problems import from_problem, status_for, to_problem
 from spice_errors._response import PROBLEM_JSON_MEDIA_TYPE, Headers, from_response
 from spice_errors._text import show_public_path
+from spice_errors._transport import AsyncRetryTransport, RetryTransport, call, call_async, result_of
 from spice_errors._waits import parse_retry_after
 
 __all__ = [
     "PROBLEM_JSON_MEDIA_TYPE",
+    "AsyncRetryTransport",
     "Headers",
+    "RetryTransport",
+    "call",
+    "call_async",
     "from_problem",
     "from_response",
     "parse_retry_after",
+    "result_of",
     "status_for",
     "to_problem",
 ]

@@ -1186,7 +1186,7 @@ class TestLoopEdges:
         cached = _retry._logger_cache
         _retry._logger_cache = None
         try:
-            run(Script([network(503)]), RetryPolicy(initial_delay=0), on_retry=_retry._log)
+            run(Script([network(503)]), RetryPolicy(initial_delay=0), on_retry=_retry.log_event)
             assert [logging.NullHandler] == [type(handler) for handler in logger.handlers]
             assert logger is _retry._logger_cache
         finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Coroutine, Mapping
 from datetime import timedelta
-from typing import assert_type
+from typing import Never, assert_type
 
 import spice_errors as se
 from spice_errors import Failure, SpiceError, SpiceResult, Success
@@ -87,3 +87,64 @@ assert_type(se.result_from_json("{}"), SpiceResult[object, se.AnySpiceError])
 # -- what must not type-check -------------------------------------------------------------
 se.retry(lambda: 1)  # type: ignore[arg-type, return-value]  # pyright: ignore[reportArgumentType]
 se.RetryPolicy(retry_after="sometimes")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+# -- 0.2: the attempt, the budget, the hooks, Kotlin's exhaustion ----------------------
+attempt = se.current_attempt()
+assert_type(attempt, se.Attempt | None)
+if attempt is not None:
+    assert_type(attempt.number, int)
+    assert_type(attempt.remaining, float | None)
+    assert_type(attempt.idempotency_key, str)
+    attempt.number = 2  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+budget = se.RetryBudget(ratio=0.1)
+successes: list[se.RetrySuccessEvent] = []
+assert_type(
+    se.retry(fetch, budget=budget, on_success=successes.append, exhausted="execution_error"),
+    SpiceResult[int, se.NetworkError | se.AnySpiceError],
+)
+se.retry(fetch, exhausted="kotlin")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+se.RetryPolicy(retry_after="strict")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+def only_fails() -> Failure[se.NetworkError]:
+    return Failure(se.NetworkError("down"))
+
+
+# An operation that can only fail leaves no type unsolved.
+assert_type(se.retry(only_fails), SpiceResult[Never, se.NetworkError | se.AnySpiceError])
+breakers = se.CircuitBreakers(failure_rate=0.5)
+assert_type(breakers.for_key("api.example"), se.CircuitBreaker)
+assert_type(
+    breakers.for_key("api.example").call(fetch),
+    SpiceResult[int, se.NetworkError | se.AnySpiceError],
+)
+
+
+# -- the transport: a real transport for httpx and for httpx2, with no cast ----------
+def clients() -> None:
+    import httpx
+    import httpx2
+
+    httpx.Client(transport=se.http.RetryTransport())
+    httpx.Client(transport=se.http.RetryTransport(httpx.HTTPTransport(retries=0)))
+    httpx2.Client(transport=se.http.RetryTransport(httpx2.HTTPTransport()))
+    httpx.AsyncClient(transport=se.http.AsyncRetryTransport(httpx.AsyncHTTPTransport()))
+    httpx2.AsyncClient(
+        transport=se.http.AsyncRetryTransport(
+            httpx2.AsyncHTTPTransport(), breakers=breakers, budget=budget
+        )
+    )
+    response = httpx.Client().get("https://api.example/v1")
+    assert_type(se.http.result_of(response), SpiceResult[httpx.Response])
+    assert_type(se.http.call(httpx.get, "https://api.example/v1"), SpiceResult[httpx.Response])
+
+
+async def async_call() -> None:
+    import httpx
+
+    async with httpx.AsyncClient() as client:
+        assert_type(
+            await se.http.call_async(client.get, "https://api.example/v1"),
+            SpiceResult[httpx.Response],
+        )
