@@ -316,20 +316,26 @@ class _AsyncRetryTransport:
         await self._inner.aclose()
 
 
-_CLASSES: dict[tuple[str, bool], type] = {}
+_CLASSES: dict[tuple[type, str, bool], type] = {}
 
 
-def _made(base: type, package: str, *, sync: bool) -> type:
-    """The class for ``package``: ``base`` and that package's (async) ``BaseTransport``."""
-    found = _CLASSES.get((package, sync))
+def _made(cls: type, transport: object, *, sync: bool) -> type:
+    """The class to make: ``cls`` with the wrapped package's (async) ``BaseTransport``.
+
+    A class that has one already (made here, or a user's subclass of one) is kept.
+    """
+    if any(base.__module__.partition(".")[0] in {"httpx", "httpx2"} for base in cls.__mro__):
+        return cls
+    package = _package_of(transport, "") or _installed()
+    found = _CLASSES.get((cls, package, sync))
     if found is None:
         from importlib import import_module
 
         module = import_module(package)
         transport_base = module.BaseTransport if sync else module.AsyncBaseTransport
-        found = type(base.__name__, (base, transport_base), {"__module__": "spice_errors.http"})
-        found.__qualname__ = base.__qualname__
-        _CLASSES[package, sync] = found
+        found = type(cls.__name__, (cls, transport_base), {"__module__": cls.__module__})
+        found.__qualname__ = cls.__qualname__
+        _CLASSES[cls, package, sync] = found
     return found
 
 
@@ -461,10 +467,7 @@ else:
 
     class RetryTransport(_SyncRetryTransport):
         def __new__(cls, transport: object = None, **_settings: Any) -> Any:  # noqa: ANN401 -- the package's class
-            made = cls
-            if cls is RetryTransport:
-                made = _made(RetryTransport, _package_of(transport, "") or _installed(), sync=True)
-            return object.__new__(made)
+            return object.__new__(_made(cls, transport, sync=True))
 
         def __init__(self, transport: object = None, **settings: Any) -> None:  # noqa: ANN401 -- RetryTransport's settings
             _retry_transport_init(self, transport, sync=True, **settings)
@@ -474,11 +477,7 @@ else:
 
     class AsyncRetryTransport(_AsyncRetryTransport):
         def __new__(cls, transport: object = None, **_settings: Any) -> Any:  # noqa: ANN401 -- the package's class
-            made = cls
-            if cls is AsyncRetryTransport:
-                package = _package_of(transport, "") or _installed()
-                made = _made(AsyncRetryTransport, package, sync=False)
-            return object.__new__(made)
+            return object.__new__(_made(cls, transport, sync=False))
 
         def __init__(self, transport: object = None, **settings: Any) -> None:  # noqa: ANN401 -- RetryTransport's settings
             _retry_transport_init(self, transport, sync=False, **settings)

@@ -79,7 +79,7 @@ class ScriptedServer:
                 self.end_headers()
                 self.wfile.write(reply.body)
 
-            do_GET = do_POST = do_PUT = do_DELETE = _answer  # noqa: N815 -- the handler's API
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _answer  # noqa: N815 -- the handler's API
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002 -- the base's name
                 """Tests stay quiet."""
