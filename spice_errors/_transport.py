@@ -18,6 +18,7 @@ raised, into a `SpiceResult`.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Awaitable, Callable, Collection
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast, overload
@@ -52,14 +53,31 @@ _WRITES: Final = frozenset({"POST", "PATCH"})
 _FIRST_ERROR_STATUS: Final = 400
 
 
+def _base_package(cls: type) -> str | None:
+    """``"httpx"`` or ``"httpx2"`` when ``cls`` is that package's (async) transport, else None.
+
+    By identity, not by module name: a package may rename its classes' modules (the
+    ``openai`` SDK gives httpx2's classes its own). A class of a package is only made
+    once the package is imported, so only the imported ones are looked at.
+    """
+    for package in ("httpx", "httpx2"):
+        module = sys.modules.get(package)
+        bases = (
+            getattr(module, "BaseTransport", None),
+            getattr(module, "AsyncBaseTransport", None),
+        )
+        if any(isinstance(base, type) and issubclass(cls, base) for base in bases):
+            return package
+    return None
+
+
 def _package_of(transport: object, default: str) -> str:
     """``"httpx"`` or ``"httpx2"``: the package whose transport ``transport`` is."""
     if transport is None:
         return default
-    for cls in type(transport).__mro__:
-        package = cls.__module__.partition(".")[0]
-        if package in {"httpx", "httpx2"}:
-            return package
+    package = _base_package(type(transport))
+    if package is not None:
+        return package
     msg = (
         "transport must be an httpx or httpx2 transport (such as httpx.HTTPTransport()), "
         f"got {type(transport).__name__}"
@@ -324,7 +342,7 @@ def _made(cls: type, transport: object, *, sync: bool) -> type:
 
     A class that has one already (made here, or a user's subclass of one) is kept.
     """
-    if any(base.__module__.partition(".")[0] in {"httpx", "httpx2"} for base in cls.__mro__):
+    if _base_package(cls) is not None:
         return cls
     package = _package_of(transport, "") or _installed()
     found = _CLASSES.get((cls, package, sync))
