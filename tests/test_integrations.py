@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import stamina
 import tenacity
@@ -189,3 +190,82 @@ class TestTenacity:
 def test_stamina_details_type() -> None:
     """The hook fixture relies on stamina's RetryDetails carrying wait_for."""
     assert "wait_for" in RetryDetails.__annotations__
+
+
+def problem_response(status: int, method: str, **members: object) -> httpx.HTTPStatusError:
+    """A real httpx error for a problem answer, as ``raise_for_status`` raises it."""
+    request = httpx.Request(method, "https://api.example/v1/payments")
+    response = httpx.Response(
+        status,
+        headers={"Content-Type": "application/problem+json"},
+        json={"status": status, **members},
+        request=request,
+    )
+    try:
+        response.raise_for_status()
+    except httpx.HTTPStatusError as exc:
+        return exc
+    raise AssertionError("not an error status")  # pragma: no cover
+
+
+class TestTheSameRulesAsRetry:
+    """The integrations honour a server's wait as `retry` does, and no body forces a write."""
+
+    def test_stamina_honours_a_wait_up_to_max_retry_after(self) -> None:
+        on = retry_on()
+        assert 30.0 == on(se.RateLimitError("slow", retry_after_ms=30_000).to_exception())
+        assert on(se.RateLimitError("slow", retry_after_ms=120_000).to_exception()) is False
+        assert 120.0 == retry_on(max_retry_after=300)(
+            se.RateLimitError("slow", retry_after_ms=120_000).to_exception()
+        )
+        assert 10.0 == retry_on(max_delay=10)(
+            se.RateLimitError("slow", retry_after_ms=120_000).to_exception()
+        )
+
+    def test_tenacity_stops_on_a_wait_beyond_max_retry_after(self) -> None:
+        sleeps: list[float] = []
+        retrying = tenacity.Retrying(
+            retry=retry_if_retryable(),
+            wait=wait_server_or(tenacity.wait_none()),
+            stop=tenacity.stop_after_attempt(3),
+            sleep=sleeps.append,
+        )
+        long_wait = Failure(se.RateLimitError("slow", retry_after_ms=120_000))
+        assert long_wait == retrying(lambda: long_wait)
+        assert [] == sleeps
+        uncapped = retry_if_retryable(max_retry_after=None)
+        state = tenacity.RetryCallState(
+            retry_object=tenacity.Retrying(), fn=None, args=(), kwargs={}
+        )
+        state.set_result(long_wait)
+        assert uncapped(state)
+
+    @pytest.mark.parametrize("bad", [-1.0, float("nan"), float("inf")])
+    def test_bad_limits(self, bad: float) -> None:
+        with pytest.raises(ValueError, match="max_retry_after must be a finite number"):
+            retry_on(max_retry_after=bad)
+        with pytest.raises(ValueError, match="max_delay must be a finite number"):
+            wait_server_or(tenacity.wait_none(), max_delay=bad)
+        with pytest.raises(ValueError, match="max_retry_after must be a finite number"):
+            retry_if_retryable(max_retry_after=bad)
+
+    def test_a_body_saying_phase_connect_never_retries_a_post(self) -> None:
+        """A 503 problem with phase=connect: stamina's and tenacity's predicates say no."""
+        exc = problem_response(503, "POST", title="Service Unavailable", phase="connect")
+        assert retry_on(idempotent=False)(exc) is False
+        assert retry_on()(exc) is True  # a read would be retried: the 503 is real
+        retrying = tenacity.Retrying(
+            retry=retry_if_retryable(idempotent=False),
+            stop=tenacity.stop_after_attempt(3),
+            sleep=lambda _: None,
+            reraise=True,
+        )
+        calls: list[int] = []
+
+        def post() -> None:
+            calls.append(1)
+            raise exc
+
+        with pytest.raises(httpx.HTTPStatusError):
+            retrying(post)
+        assert [1] == calls

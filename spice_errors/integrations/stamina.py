@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from spice_errors._classify import RetryClassifier
-from spice_errors.integrations._decide import decide
+from spice_errors.integrations._decide import check_wait_limits, decide
 
 __all__ = ["retry_on"]
 
@@ -26,23 +26,33 @@ def retry_on(
     classifier: RetryClassifier = RetryClassifier.DEFAULT,
     *,
     idempotent: bool = True,
+    max_retry_after: float = 60.0,
     max_delay: float | None = None,
 ) -> Callable[[Exception], bool | float]:
     """A predicate for ``stamina.retry(on=...)`` that knows which failures to retry.
 
     Each exception is mapped with `from_exception` (a `SpiceException` gives its
-    error) and classified. When the error carries the server's wait (a
-    ``Retry-After``), the predicate returns it in seconds, and stamina waits exactly
-    that instead of its own backoff.
+    error) and classified, as `spice_errors.retry` does. When the error carries the
+    server's wait (a ``Retry-After``), the predicate returns it in seconds, and stamina
+    waits exactly that instead of its own backoff; a wait longer than
+    ``max_retry_after`` stops retrying instead, as `retry` does. A body can never make
+    a write worth repeating: under ``idempotent=False`` only failures the library's own
+    mapping of client exceptions marks ``phase="connect"`` are retried.
 
     Args:
         classifier: Which errors are worth retrying.
         idempotent: ``False`` to retry only failures that prove the request never left.
-        max_delay: The longest server wait to honour, in seconds; longer ones are
-            capped to it. ``None`` honours any wait.
+        max_retry_after: The longest server wait worth waiting, in seconds.
+        max_delay: Kotlin's behaviour instead: cap a server's wait to this many seconds
+            (sooner than the server asked) and never stop on a long one.
+
+    Raises:
+        ValueError: When ``max_retry_after`` or ``max_delay`` is negative or not finite.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 A server's wait beyond ``max_retry_after`` stops retrying.
     """
+    check_wait_limits(max_retry_after, max_delay)
 
     def on(exc: Exception) -> bool | float:
         decision = decide(exc, classifier, idempotent=idempotent)
@@ -51,6 +61,8 @@ def retry_on(
         wait = decision.suggested_delay
         if wait is None:
             return True
-        return wait if max_delay is None else min(wait, max_delay)
+        if max_delay is not None:
+            return min(wait, max_delay)
+        return wait if wait <= max_retry_after else False
 
     return on

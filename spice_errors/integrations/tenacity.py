@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, cast
 from spice_errors._classify import RetryClassifier
 from spice_errors._errors import SpiceError
 from spice_errors._result import Failure
-from spice_errors.integrations._decide import decide
+from spice_errors.integrations._decide import check_wait_limits, decide
 
 if TYPE_CHECKING:
     from tenacity import RetryCallState
@@ -51,18 +51,30 @@ def retry_if_retryable(
     classifier: RetryClassifier = RetryClassifier.DEFAULT,
     *,
     idempotent: bool = True,
+    max_retry_after: float | None = 60.0,
 ) -> Callable[[RetryCallState], bool]:
     """A ``retry=`` predicate for tenacity that uses the library's classifier.
 
     It retries an attempt that raised an exception worth retrying (mapped with
     `from_exception`) or returned a `Failure` worth retrying; a success, or any
-    other value, ends the retrying.
+    other value, ends the retrying. A failure whose server wait is longer than
+    ``max_retry_after`` seconds ends it too, as `spice_errors.retry` does (``None``:
+    any wait is worth waiting, for a ``wait_server_or(max_delay=...)`` that caps it).
+
+    Raises:
+        ValueError: When ``max_retry_after`` is negative or not finite.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``max_retry_after``.
     """
+    check_wait_limits(0.0 if max_retry_after is None else max_retry_after, None)
 
     def retry(state: RetryCallState) -> bool:
-        return decide(_outcome(state), classifier, idempotent=idempotent).should_retry
+        decision = decide(_outcome(state), classifier, idempotent=idempotent)
+        if not decision.should_retry:
+            return False
+        wait = decision.suggested_delay
+        return max_retry_after is None or wait is None or wait <= max_retry_after
 
     return retry
 
@@ -74,13 +86,20 @@ def wait_server_or(
 ) -> Callable[[RetryCallState], float]:
     """A ``wait=`` strategy: the server's wait when the failure carries one, else ``fallback``.
 
+    The server's wait is waited exactly, never shortened (pair it with
+    `retry_if_retryable`, which stops on a wait longer than its ``max_retry_after``).
+
     Args:
         fallback: Any tenacity wait, such as ``tenacity.wait_exponential()``.
-        max_delay: The longest server wait to honour, in seconds; longer ones are
-            capped to it. ``None`` honours any wait.
+        max_delay: Kotlin's behaviour instead: cap a server's wait to this many seconds,
+            sooner than the server asked. ``None`` honours the wait.
+
+    Raises:
+        ValueError: When ``max_delay`` is negative or not finite.
 
     .. versionadded:: 0.1.0
     """
+    check_wait_limits(0.0, max_delay)
 
     def wait(state: RetryCallState) -> float:
         asked = decide(
