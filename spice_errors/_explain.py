@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TextIO
 
-from spice_errors._classify import classify, requested_wait
+from spice_errors._classify import classify, proves_never_sent, requested_wait
 from spice_errors._errors import SpiceError
 from spice_errors._policy import RetryPolicy
 from spice_errors._response import read_response
@@ -52,16 +52,29 @@ def parse_body(text: str) -> object:
         raise BadInput(msg) from exc
 
 
-def _retry(error: SpiceError) -> dict[str, object]:
+def _retry(error: SpiceError, method: str) -> dict[str, object]:
+    """What `retry` under the default policy, and the transport, would do with the answer."""
     decision = classify(error)
     policy = RetryPolicy.DEFAULT
-    wait = policy.calculate_delay(1, decision.suggested_delay, random=lambda: 0.5)
+    asked = decision.suggested_delay
+    stopped = wait = None
+    if decision.should_retry:
+        if asked is not None and asked > policy.max_retry_after:
+            stopped = "retry_after_exceeds_limit"
+        else:
+            wait = policy.calculate_delay(1, asked, random=lambda: 0.5)
+    write = method.upper() in _WRITES and decision.should_retry
     return {
         "retryable": decision.should_retry,
         "reason": decision.reason,
-        "first_wait_seconds": wait if decision.should_retry else None,
-        "server_asked_seconds": decision.suggested_delay,
+        "first_wait_seconds": wait,
+        "server_asked_seconds": asked,
+        "stopped": stopped,
+        "write_retried_without_key": proves_never_sent(error) if write else None,
     }
+
+
+_WRITES = frozenset({"POST", "PATCH"})
 
 
 def _source(retry: dict[str, object]) -> str:
@@ -69,8 +82,31 @@ def _source(retry: dict[str, object]) -> str:
     if not isinstance(asked, float):
         return "backoff, give or take 10 % jitter"
     if asked > RetryPolicy.DEFAULT.max_delay:
-        return f"the server asked {asked:g} s; capped at max_delay"
+        return "as the server asked, longer than max_delay: a server's wait is never shortened"
     return "as the server asked"
+
+
+def _retry_lines(retry: dict[str, object], method: str) -> str:
+    policy = RetryPolicy.DEFAULT
+    if not retry["retryable"]:
+        return f"Retry: no ({retry['reason']}).\n"
+    if retry["stopped"] is not None:
+        return (
+            f"Retry: no, stopped at once: the server asks to wait "
+            f"{retry['server_asked_seconds']:g} s, longer than the default policy's "
+            f"max_retry_after ({policy.max_retry_after:g} s); "
+            f'retry_stopped="{retry["stopped"]}".\n'
+        )
+    line = (
+        f"Retry: yes under the default policy ({retry['reason']}); "
+        f"first wait {retry['first_wait_seconds']:.2f} s ({_source(retry)}).\n"
+    )
+    if retry["write_retried_without_key"] is False:
+        line += (
+            f"  but not a {method.upper()} without an Idempotency-Key: the server may have "
+            "done it (retry(idempotent=False), RetryTransport).\n"
+        )
+    return line
 
 
 _FORMATS = {
@@ -135,7 +171,7 @@ def explain(  # noqa: PLR0913 -- one parameter per option
     facts: dict[str, object] = {}
     error = read_response(status, headers, content, method=method, url=None, facts=facts)
     read = _read(error, facts)
-    retry = _retry(error)
+    retry = _retry(error, method)
     problem = to_problem(error)
     server_status = status_for(error)
     if as_json:
@@ -150,12 +186,6 @@ def explain(  # noqa: PLR0913 -- one parameter per option
         return
     out.write(error.report() + "\n\n")
     out.write(_read_lines(read))
-    if retry["retryable"]:
-        out.write(
-            f"Retry: yes under the default policy ({retry['reason']}); "
-            f"first wait {retry['first_wait_seconds']:.2f} s ({_source(retry)}).\n"
-        )
-    else:
-        out.write(f"Retry: no ({retry['reason']}).\n")
+    out.write(_retry_lines(retry, method))
     out.write(f"A server would answer: {server_status}\n\nProblem document:\n")
     out.write(json.dumps(problem, indent=2) + "\n")

@@ -45,8 +45,27 @@ def run(*args: str) -> str:
         (
             ["429", "-H", "Retry-After: 30"],
             "RateLimitError (RATE_LIMIT_ERROR)",
-            "the server asked 30 s; capped at max_delay",
+            (
+                "first wait 30.00 s (as the server asked, longer than max_delay: "
+                "a server's wait is never shortened)"
+            ),
             429,
+        ),
+        (
+            ["429", "-H", "Retry-After: 120"],
+            "RateLimitError (RATE_LIMIT_ERROR)",
+            (
+                "Retry: no, stopped at once: the server asks to wait 120 s, longer than the "
+                "default policy's max_retry_after (60 s); "
+                'retry_stopped="retry_after_exceeds_limit".'
+            ),
+            429,
+        ),
+        (
+            ["503", "--method", "POST"],
+            "NetworkError (NETWORK_ERROR): 503 Service Unavailable (POST)",
+            "  but not a POST without an Idempotency-Key: the server may have done it",
+            503,
         ),
         (
             ["302", "-H", "Location: https://x/?token=t"],
@@ -84,6 +103,8 @@ def test_body_and_json(tmp_path: Path) -> None:
             "reason": "HTTP 503",
             "first_wait_seconds": 5.0,
             "server_asked_seconds": 5.0,
+            "stopped": None,
+            "write_retried_without_key": None,
         } == data["retry"]
         assert {
             "format": "rfc9457",
