@@ -174,7 +174,7 @@ def _section_recovery(out: _Printer, base: str) -> None:
 
 
 def _section_http(out: _Printer) -> None:
-    from spice_errors._demo import demo_server, get
+    from spice_errors._demo import demo_server, get, post
 
     with demo_server() as server:
         out.heading("A typed error from a problem+json answer")
@@ -194,6 +194,19 @@ def _section_http(out: _Printer) -> None:
         elapsed = time.monotonic() - started
         out.line(f"429 with Retry-After: 1, then {result!r}")
         out.line(f"waited {waits} s as asked; {elapsed:.2f} s in all")
+
+        out.heading("A write retried safely: one idempotency key for every attempt")
+
+        def pay() -> se.SpiceResult[dict[str, object], se.AnySpiceError]:
+            attempt = se.current_attempt()
+            key = attempt.idempotency_key if attempt is not None else "unreachable"
+            return post(f"{server.base}/v1/payments", {"amount": 500}, idempotency_key=key)
+
+        paid = se.retry(pay, se.RetryPolicy(initial_delay=0.05), on_retry=None)
+        out.code("se.retry(pay, se.RetryPolicy(initial_delay=0.05))  # sends the attempt's key")
+        out.line(f"503, then {paid!r}")
+        same = len(set(server.keys)) == 1
+        out.line(f"the server saw {len(server.keys)} POSTs with one key: {same}")
 
         out.heading("A circuit breaker opening")
         breaker = se.CircuitBreaker(failure_threshold=3, reset_timeout=30)

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import spice_errors as se
 
-__all__ = ["DemoServer", "demo_server", "get"]
+__all__ = ["DemoServer", "demo_server", "get", "post"]
 
 _PROBLEM = {"Content-Type": "application/problem+json"}
 
@@ -53,11 +53,23 @@ class DemoServer:
             "/v1/orders": [
                 _problem(422, title="Unprocessable", detail="quantity must be positive")
             ],
+            "/v1/payments": [
+                _problem(503, title="Service Unavailable", detail="Try again"),
+                (201, {"Content-Type": "application/json"}, b'{"id": "pay_1", "amount": 500}'),
+            ],
         }
+        self.keys: list[str | None] = []
+        """The ``Idempotency-Key`` of each POST, in order."""
         self._lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with server._lock:
+                    server.keys.append(self.headers.get("Idempotency-Key"))
+                self.do_GET()
+
             def do_GET(self) -> None:
                 with server._lock:
                     script = server.scripts.get(self.path.split("?")[0], [(404, {}, b"")])
@@ -105,7 +117,24 @@ def get(
     url: str, *, token: str = DEMO_TOKEN
 ) -> se.SpiceResult[dict[str, object], se.AnySpiceError]:
     """GET with urllib: the JSON body, or the error the answer or the failure describes."""
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})  # noqa: S310 -- http on 127.0.0.1 only
+    return _send(urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}))  # noqa: S310 -- http on 127.0.0.1 only
+
+
+def post(
+    url: str, body: dict[str, object], *, idempotency_key: str, token: str = DEMO_TOKEN
+) -> se.SpiceResult[dict[str, object], se.AnySpiceError]:
+    """POST JSON with an ``Idempotency-Key``, as `get` does a GET."""
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+        "Idempotency-Key": idempotency_key,
+    }
+    data = json.dumps(body).encode()
+    return _send(urllib.request.Request(url, data=data, headers=headers, method="POST"))  # noqa: S310 -- http on 127.0.0.1 only
+
+
+def _send(request: urllib.request.Request) -> se.SpiceResult[dict[str, object], se.AnySpiceError]:
+    url, method = request.full_url, request.get_method()
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         with opener.open(request, timeout=5) as response:
@@ -114,7 +143,7 @@ def get(
         with answer:
             body = answer.read()
         return se.failure(
-            se.http.from_response(answer.code, answer.headers.items(), body, method="GET", url=url)
+            se.http.from_response(answer.code, answer.headers.items(), body, method=method, url=url)
         )
     except urllib.error.URLError as exc:
         # urllib wraps the socket's own failure; that one says what happened.
