@@ -364,17 +364,14 @@ class CircuitBreakers:
 
         make()  # the settings are checked now, not at the first call
         self._make = make
-        self._lock = threading.Lock()
         self._breakers: dict[Hashable, CircuitBreaker] = {}
 
     def for_key(self, key: Hashable) -> CircuitBreaker:
         """The breaker for ``key``, made with the shared settings on first use."""
         breaker = self._breakers.get(key)
         if breaker is None:
-            with self._lock:
-                breaker = self._breakers.get(key)
-                if breaker is None:
-                    breaker = self._breakers[key] = self._make()
+            # setdefault is atomic: of two threads making one at once, both get the first.
+            breaker = self._breakers.setdefault(key, self._make())
         return breaker
 
     def __len__(self) -> int:

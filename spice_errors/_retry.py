@@ -187,17 +187,21 @@ class Attempt:
             call.key = str(uuid.uuid4())
         return call.key
 
-    if not TYPE_CHECKING:  # checkers see read-only properties, and no other attribute
-
-        def __setattr__(self, name: str, value: object) -> None:
-            msg = f"Attempt is immutable: cannot set {name!r}"
-            raise AttributeError(msg)
-
     def __repr__(self) -> str:
         return (
             f"Attempt(number={self.number}, elapsed={self.elapsed:.3f}, "
             f"remaining={self.remaining if self.remaining is None else round(self.remaining, 3)})"
         )
+
+
+def _immutable(_self: object, name: str, _value: object) -> None:
+    msg = f"Attempt is immutable: cannot set {name!r}"
+    raise AttributeError(msg)
+
+
+# Set after the class: checkers then see read-only properties and no other attribute,
+# where a __setattr__ in the class body would let them accept any assignment.
+setattr(Attempt, "__setattr__", _immutable)  # noqa: B010 -- hidden from checkers on purpose
 
 
 def current_attempt() -> Attempt | None:

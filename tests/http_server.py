@@ -56,9 +56,19 @@ class ScriptedServer:
         class Handler(BaseHTTPRequestHandler):
             timeout = 5
 
-            def _answer(self) -> None:
+            def _body(self) -> bytes:
+                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                    parts: list[bytes] = []
+                    while size := int(self.rfile.readline().split(b";")[0].strip(), 16):
+                        parts.append(self.rfile.read(size))
+                        self.rfile.readline()  # the CRLF after each chunk
+                    self.rfile.readline()  # the CRLF after the last, empty chunk
+                    return b"".join(parts)
                 length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
+                return self.rfile.read(length) if length else b""
+
+            def _answer(self) -> None:
+                body = self._body()
                 path = self.path.split("?")[0]
                 with server._lock:
                     server.received.append(

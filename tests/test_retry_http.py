@@ -117,6 +117,19 @@ def test_post_that_gets_503_is_not_retried(server: ScriptedServer, client: httpx
     assert 1 == len(server.requests_to("/payments"))
 
 
+def test_a_body_saying_phase_connect_cannot_force_a_retried_write(
+    server: ScriptedServer, client: httpx.Client
+) -> None:
+    """A 503 problem body with phase=connect: `retry(idempotent=False)` sends the POST once."""
+    url = server.script(
+        "/payments", Reply.problem(503, title="Service Unavailable", phase="connect")
+    )
+    result = se.retry(lambda: request(client, "POST", url), idempotent=False)
+    assert isinstance(result, Failure)
+    assert "connect" == result.error.context["problem_phase"]
+    assert 1 == len(server.requests_to("/payments"))
+
+
 def test_post_to_a_closed_port_is_retried(client: httpx.Client) -> None:
     """Connection refused proves the request never left: even a POST is retried."""
     url = f"http://127.0.0.1:{closed_port()}/payments"

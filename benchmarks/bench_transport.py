@@ -1,0 +1,131 @@
+"""The HTTP transport's overhead: GETs to a local server, with and without retry layers.
+
+Run with ``python benchmarks/bench_transport.py [--requests 2000] [--rounds 5]``. One
+``httpx.Client`` per way of sending, all to the same keep-alive server on 127.0.0.1,
+each answering 200: a plain client, one through ``spice_errors.http.RetryTransport``,
+one through ``httpx_retries.RetryTransport``, and a plain client whose calls are wrapped
+in ``tenacity.Retrying``. The ways are timed in turns, round by round (best round kept),
+so that a slow spell of the machine falls on all of them alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import httpx_retries
+import tenacity
+
+import spice_errors as se
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: the connection's setup is not measured
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 -- the base's name
+        """Quiet."""
+
+
+@contextmanager
+def local_server() -> Iterator[str]:
+    """A server on 127.0.0.1 answering every GET with 200; its URL. Stopped afterwards."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/items"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+def ways(url: str, stack: list[httpx.Client]) -> dict[str, Callable[[], object]]:
+    """Each way of sending one GET, its clients kept in ``stack`` to be closed."""
+
+    def client(transport: httpx.BaseTransport | None = None) -> httpx.Client:
+        made = httpx.Client(transport=transport, trust_env=False, timeout=5)
+        stack.append(made)
+        return made
+
+    plain = client()
+    ours = client(se.http.RetryTransport(httpx.HTTPTransport(), on_retry=None, on_give_up=None))
+    theirs = client(httpx_retries.RetryTransport(transport=httpx.HTTPTransport()))
+    wrapped = client()
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception_type(httpx.TransportError),
+        stop=tenacity.stop_after_attempt(3),
+        reraise=True,
+    )
+    return {
+        "plain": lambda: plain.get(url),
+        "spice_errors": lambda: ours.get(url),
+        "httpx-retries": lambda: theirs.get(url),
+        "tenacity": lambda: retrying(wrapped.get, url),
+    }
+
+
+def measure(requests: int, rounds: int) -> dict[str, float]:
+    """Best seconds per request of each way over ``rounds`` interleaved rounds."""
+    best: dict[str, float] = {}
+    stack: list[httpx.Client] = []
+    with local_server() as url:
+        try:
+            sends = ways(url, stack)
+            for send in sends.values():  # warm up: connections open, code paths taken
+                for _ in range(50):
+                    send()
+            for index in range(rounds):
+                names = list(sends) if index % 2 == 0 else list(reversed(sends))
+                for name in names:
+                    send = sends[name]
+                    started = time.perf_counter()
+                    for _ in range(requests):
+                        send()
+                    seconds = (time.perf_counter() - started) / requests
+                    best[name] = min(best.get(name, seconds), seconds)
+        finally:
+            for made in stack:
+                made.close()
+    return best
+
+
+def main() -> None:
+    """Print the table that docs/explanation/performance.md shows."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000, help="GETs per way and round")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
+    args = parser.parse_args()
+    print(f"Python {sys.version.split()[0]}, httpx {httpx.__version__}\n")
+    best = measure(args.requests, args.rounds)
+    plain = best["plain"]
+    print(
+        f"| {args.requests} GETs to 127.0.0.1, 200 each (best of {args.rounds} rounds) "
+        "| µs/request | x plain client |"
+    )
+    print("|---|---:|---:|")
+    labels = {
+        "plain": "`httpx.Client`, no retry layer",
+        "spice_errors": "through `se.http.RetryTransport`",
+        "httpx-retries": "through `httpx_retries.RetryTransport`",
+        "tenacity": "each call in `tenacity.Retrying`",
+    }
+    for name, label in labels.items():
+        print(f"| {label} | {best[name] * 1e6:.1f} | {best[name] / plain:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
