@@ -27,6 +27,7 @@ import spice_errors as se
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: the connection's setup is not measured
+    disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart
 
     def do_GET(self) -> None:
         self.send_response(200)
@@ -78,29 +79,65 @@ def ways(url: str, stack: list[httpx.Client]) -> dict[str, Callable[[], object]]
     }
 
 
-def measure(requests: int, rounds: int) -> dict[str, float]:
+def in_process_ways(stack: list[httpx.Client]) -> dict[str, Callable[[], object]]:
+    """The same ways over ``httpx.MockTransport``: no network, only the layers' own cost."""
+
+    def answer(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"ok")
+
+    def client(transport: httpx.BaseTransport) -> httpx.Client:
+        made = httpx.Client(transport=transport)
+        stack.append(made)
+        return made
+
+    url = "http://api.example/items"
+    plain = client(httpx.MockTransport(answer))
+    ours = client(
+        se.http.RetryTransport(httpx.MockTransport(answer), on_retry=None, on_give_up=None)
+    )
+    theirs = client(httpx_retries.RetryTransport(transport=httpx.MockTransport(answer)))
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception_type(httpx.TransportError),
+        stop=tenacity.stop_after_attempt(3),
+        reraise=True,
+    )
+    return {
+        "plain": lambda: plain.get(url),
+        "spice_errors": lambda: ours.get(url),
+        "httpx-retries": lambda: theirs.get(url),
+        "tenacity": lambda: retrying(plain.get, url),
+    }
+
+
+def timed(sends: dict[str, Callable[[], object]], requests: int, rounds: int) -> dict[str, float]:
     """Best seconds per request of each way over ``rounds`` interleaved rounds."""
     best: dict[str, float] = {}
-    stack: list[httpx.Client] = []
-    with local_server() as url:
-        try:
-            sends = ways(url, stack)
-            for send in sends.values():  # warm up: connections open, code paths taken
-                for _ in range(50):
-                    send()
-            for index in range(rounds):
-                names = list(sends) if index % 2 == 0 else list(reversed(sends))
-                for name in names:
-                    send = sends[name]
-                    started = time.perf_counter()
-                    for _ in range(requests):
-                        send()
-                    seconds = (time.perf_counter() - started) / requests
-                    best[name] = min(best.get(name, seconds), seconds)
-        finally:
-            for made in stack:
-                made.close()
+    for send in sends.values():  # warm up: connections open, code paths taken
+        for _ in range(50):
+            send()
+    for index in range(rounds):
+        names = list(sends) if index % 2 == 0 else list(reversed(sends))
+        for name in names:
+            send = sends[name]
+            started = time.perf_counter()
+            for _ in range(requests):
+                send()
+            seconds = (time.perf_counter() - started) / requests
+            best[name] = min(best.get(name, seconds), seconds)
     return best
+
+
+def measure(requests: int, rounds: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Best seconds per request of each way: to the local server, and in process."""
+    stack: list[httpx.Client] = []
+    try:
+        with local_server() as url:
+            served = timed(ways(url, stack), requests, rounds)
+        in_process = timed(in_process_ways(stack), requests, rounds)
+    finally:
+        for made in stack:
+            made.close()
+    return served, in_process
 
 
 def main() -> None:
@@ -110,21 +147,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
     args = parser.parse_args()
     print(f"Python {sys.version.split()[0]}, httpx {httpx.__version__}\n")
-    best = measure(args.requests, args.rounds)
-    plain = best["plain"]
-    print(
-        f"| {args.requests} GETs to 127.0.0.1, 200 each (best of {args.rounds} rounds) "
-        "| µs/request | x plain client |"
-    )
-    print("|---|---:|---:|")
+    served, in_process = measure(args.requests, args.rounds)
     labels = {
         "plain": "`httpx.Client`, no retry layer",
         "spice_errors": "through `se.http.RetryTransport`",
         "httpx-retries": "through `httpx_retries.RetryTransport`",
         "tenacity": "each call in `tenacity.Retrying`",
     }
-    for name, label in labels.items():
-        print(f"| {label} | {best[name] * 1e6:.1f} | {best[name] / plain:.3f} |")
+    titles = (
+        f"{args.requests} GETs to 127.0.0.1, 200 each",
+        f"{args.requests} GETs to `httpx.MockTransport` (no network)",
+    )
+    for title, best in zip(titles, (served, in_process), strict=True):
+        plain = best["plain"]
+        print(f"\n| {title} (best of {args.rounds} rounds) | µs/request | x plain client |")
+        print("|---|---:|---:|")
+        for name, label in labels.items():
+            print(f"| {label} | {best[name] * 1e6:.1f} | {best[name] / plain:.3f} |")
 
 
 if __name__ == "__main__":

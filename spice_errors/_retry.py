@@ -304,7 +304,7 @@ class _Attempts:
         "total_delay",
     )
 
-    def __init__(self, settings: _Settings, *, operation: str, call: _Call) -> None:
+    def __init__(self, settings: RetrySettings, *, operation: str, call: _Call) -> None:
         """The state after the first attempt failed; ``call`` holds when it began."""
         self.settings = settings
         self.operation = operation
@@ -443,8 +443,12 @@ def _end(
     return ending.result
 
 
-class _Settings:
-    """What one `retry` call, or one `@retrying` decorator, was told beyond its operation."""
+class RetrySettings:
+    """What one `retry` call, a `@retrying` decorator or a transport was told.
+
+    Internal to the package: the HTTP transport builds its own and runs the loop with
+    `retry_after_first`, so that a request that succeeds at once pays for nothing more.
+    """
 
     __slots__ = (
         "budget",
@@ -503,12 +507,12 @@ def _ended(
     return outcome
 
 
-def _retry_after_first(  # noqa: PLR0913 -- the loop's inputs, by name
+def retry_after_first(  # noqa: PLR0913 -- the loop's inputs, by name
     operation: Callable[[], SpiceResult[T, E]],
     first: SpiceResult[T, E | AnySpiceError],
     *,
     call: _Call,
-    settings: _Settings,
+    settings: RetrySettings,
     sleep: Callable[[float], object],
     name: str,
 ) -> SpiceResult[T, E | AnySpiceError]:
@@ -604,7 +608,7 @@ def retry(  # noqa: PLR0913 -- every knob is keyword-only and optional
        exhaustion returns the last error; ``on_success``, ``budget``, ``exhausted`` and
        `current_attempt`.
     """
-    settings = _Settings(
+    settings = RetrySettings(
         policy,
         classifier,
         idempotent=idempotent,
@@ -627,7 +631,7 @@ def retry(  # noqa: PLR0913 -- every knob is keyword-only and optional
             # The common case pays for little more than the call and one clock reading.
             return first
         try:
-            return _retry_after_first(
+            return retry_after_first(
                 operation,
                 first,
                 call=call,
@@ -636,7 +640,7 @@ def retry(  # noqa: PLR0913 -- every knob is keyword-only and optional
                 name=_name_of(operation, name),
             )
         finally:
-            del first  # see `_retry_after_first`: no failure held, no reference cycle
+            del first  # see `retry_after_first`: no failure held, no reference cycle
     finally:
         _CURRENT.reset(token)
 
@@ -650,16 +654,16 @@ async def _call_async(
         return Failure(from_exception(exc))
 
 
-async def _retry_after_first_async(  # noqa: PLR0913 -- the loop's inputs, by name
+async def retry_after_first_async(  # noqa: PLR0913 -- the loop's inputs, by name
     operation: Callable[[], Awaitable[SpiceResult[T, E]]],
     first: SpiceResult[T, E | AnySpiceError],
     *,
     call: _Call,
-    settings: _Settings,
+    settings: RetrySettings,
     sleep: Callable[[float], Awaitable[object]] | None,
     name: str,
 ) -> SpiceResult[T, E | AnySpiceError]:
-    """`_retry_after_first` for operations that return an awaitable."""
+    """`retry_after_first` for operations that return an awaitable."""
     if sleep is None:
         import asyncio
 
@@ -710,7 +714,7 @@ async def retry_async(  # noqa: PLR0913 -- every knob is keyword-only and option
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0 As `retry`.
     """
-    settings = _Settings(
+    settings = RetrySettings(
         policy,
         classifier,
         idempotent=idempotent,
@@ -729,7 +733,7 @@ async def retry_async(  # noqa: PLR0913 -- every knob is keyword-only and option
         if type(first) is Success:
             return first
         try:
-            return await _retry_after_first_async(
+            return await retry_after_first_async(
                 operation,
                 first,
                 call=call,
@@ -738,7 +742,7 @@ async def retry_async(  # noqa: PLR0913 -- every knob is keyword-only and option
                 name=_name_of(operation, name),
             )
         finally:
-            del first  # see `_retry_after_first`: no failure held, no reference cycle
+            del first  # see `retry_after_first`: no failure held, no reference cycle
     finally:
         _CURRENT.reset(token)
 
@@ -752,7 +756,7 @@ class _Retrying:
 
     __slots__ = ("name", "settings")
 
-    def __init__(self, settings: _Settings, name: str | None) -> None:
+    def __init__(self, settings: RetrySettings, name: str | None) -> None:
         self.settings = settings
         self.name = name
 
@@ -799,7 +803,7 @@ class _Retrying:
                 if type(first) is Success:
                     return first
                 try:
-                    return _retry_after_first(
+                    return retry_after_first(
                         lambda: run(*args, **kwargs),
                         first,
                         call=call,
@@ -833,7 +837,7 @@ class _Retrying:
                 if type(first) is Success:
                     return first
                 try:
-                    return await _retry_after_first_async(
+                    return await retry_after_first_async(
                         lambda: run_async(*args, **kwargs),
                         first,
                         call=call,
@@ -881,7 +885,7 @@ def retrying(  # noqa: PLR0913 -- the same knobs as retry
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0 ``on_success``, ``budget`` and ``exhausted``, as `retry`.
     """
-    settings = _Settings(
+    settings = RetrySettings(
         policy,
         classifier,
         idempotent=idempotent,

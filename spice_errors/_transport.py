@@ -34,7 +34,14 @@ from spice_errors._policy import RetryPolicy
 from spice_errors._redact import redact_url
 from spice_errors._response import Headers, from_response
 from spice_errors._result import Failure, SpiceResult, Success
-from spice_errors._retry import RetryEvent, current_attempt, log_event, retry, retry_async
+from spice_errors._retry import (
+    RetryEvent,
+    RetrySettings,
+    current_attempt,
+    log_event,
+    retry_after_first,
+    retry_after_first_async,
+)
 from spice_errors._text import check_callable, is_int
 
 if TYPE_CHECKING:
@@ -115,12 +122,8 @@ class _Settings:
     __slots__ = (
         "add_idempotency_key",
         "breakers",
-        "budget",
-        "classifier",
-        "clock",
         "idempotency_header",
-        "on_give_up",
-        "on_retry",
+        "loops",
         "policy",
         "sleep",
     )
@@ -147,19 +150,34 @@ class _Settings:
             msg = "add_idempotency_key=True needs an idempotency_header to send the key in"
             raise ValueError(msg)
         self.policy = policy
-        self.classifier = attrs.evolve(classifier, predicate=_not_in_circuit(classifier.predicate))
         self.breakers = breakers
-        self.budget = budget
         self.idempotency_header = idempotency_header
         self.add_idempotency_key = add_idempotency_key
-        self.on_retry = on_retry
-        self.on_give_up = on_give_up
         self.sleep = sleep
-        self.clock = clock
+        checked = attrs.evolve(classifier, predicate=_not_in_circuit(classifier.predicate))
+        # The retry loop's settings for each kind of request, made once: (replayable,
+        # idempotent) -> settings. A body that cannot be sent again gets one attempt.
+        self.loops = {
+            (replayable, idempotent): RetrySettings(
+                policy if replayable else RetryPolicy.NO_RETRY,
+                checked,
+                idempotent=idempotent,
+                on_retry=on_retry,
+                on_give_up=on_give_up,
+                on_success=None,
+                budget=budget,
+                exhausted="last_error",
+                clock=clock,
+            )
+            for replayable in (True, False)
+            for idempotent in (True, False)
+        }
 
-    def prepare(self, request: Any) -> tuple[RetryPolicy, bool]:  # noqa: ANN401 -- either package's Request
-        """The policy for this request and whether it is idempotent; the key added if asked."""
-        method = str(request.method).upper()
+    def loop_for(self, request: Any) -> RetrySettings:  # noqa: ANN401 -- either package's Request
+        """The retry loop's settings for this request; the idempotency key added if asked."""
+        method = request.method  # both packages keep it upper-cased
+        if method in IDEMPOTENT_METHODS:
+            return self.loops[_replayable(request), True]
         header = self.idempotency_header
         keyed = header is not None and header in request.headers
         if not keyed and header is not None and self.add_idempotency_key and method in _WRITES:
@@ -167,9 +185,7 @@ class _Settings:
             # Inside a retry of the caller's own, its key: the server sees one write.
             request.headers[header] = attempt.idempotency_key if attempt is not None else _new_key()
             keyed = True
-        idempotent = method in IDEMPOTENT_METHODS or keyed
-        policy = self.policy if _replayable(request) else RetryPolicy.NO_RETRY
-        return policy, idempotent
+        return self.loops[_replayable(request), keyed]
 
     def breaker(self, request: Any) -> CircuitBreaker | None:  # noqa: ANN401 -- either package's Request
         if self.breakers is None:
@@ -199,23 +215,60 @@ def _replayable(request: Any) -> bool:  # noqa: ANN401 -- either package's Reque
 class _Exchange:
     """One request's attempts: the last real response or exception, and the breaker's word."""
 
-    __slots__ = ("exception", "refusal", "response", "sent")
+    __slots__ = ("breaker", "exception", "inner", "refusal", "request", "response")
 
-    def __init__(self) -> None:
+    def __init__(self, inner: Any, request: Any, breaker: CircuitBreaker | None) -> None:  # noqa: ANN401 -- either package's types
+        self.inner = inner
+        self.request = request
+        self.breaker = breaker
         self.response: Any = None
         self.exception: Exception | None = None
         self.refusal: SpiceError | None = None
-        self.sent = False
 
-    def answered(self, response: Any, request: Any) -> SpiceResult[Any]:  # noqa: ANN401
-        """Record a response whose body, if it is an error's, was read."""
-        self.response, self.exception, self.sent = response, None, True
-        status = response.status_code
-        if status < _FIRST_ERROR_STATUS:
+    def attempt(self) -> SpiceResult[Any]:
+        """One attempt, through the host's breaker when there is one."""
+        if self.breaker is None:
+            return self.send()
+        return self._refused(self.breaker.call(self.send))
+
+    async def attempt_async(self) -> SpiceResult[Any]:
+        if self.breaker is None:
+            return await self.send_async()
+        return self._refused(await self.breaker.call_async(self.send_async))
+
+    def send(self) -> SpiceResult[Any]:
+        if self.response is not None:
+            self.response.close()  # a retried answer's body is closed
+        try:
+            response = self.inner.handle_request(self.request)
+        except Exception as exc:  # noqa: BLE001 -- a transport exception is a failure
+            return self._failed(exc)
+        if response.status_code < _FIRST_ERROR_STATUS:
+            self.response, self.exception = response, None
             return Success(response)
+        response.read()
+        return self._answered(response)
+
+    async def send_async(self) -> SpiceResult[Any]:
+        if self.response is not None:
+            await self.response.aclose()  # a retried answer's body is closed
+        try:
+            response = await self.inner.handle_async_request(self.request)
+        except Exception as exc:  # noqa: BLE001 -- a transport exception is a failure
+            return self._failed(exc)
+        if response.status_code < _FIRST_ERROR_STATUS:
+            self.response, self.exception = response, None
+            return Success(response)
+        await response.aread()
+        return self._answered(response)
+
+    def _answered(self, response: Any) -> SpiceResult[Any]:  # noqa: ANN401 -- either package's Response
+        """An error's answer, its body read: the error it describes."""
+        self.response, self.exception = response, None
+        request = self.request
         return Failure(
             from_response(
-                status,
+                response.status_code,
                 response.headers.multi_items(),
                 read_body(response),
                 method=str(request.method),
@@ -223,11 +276,11 @@ class _Exchange:
             )
         )
 
-    def failed(self, exc: Exception) -> Failure[AnySpiceError]:
-        self.response, self.exception, self.sent = None, exc, True
+    def _failed(self, exc: Exception) -> Failure[AnySpiceError]:
+        self.response, self.exception = None, exc
         return Failure(from_exception(exc))
 
-    def refused(self, result: SpiceResult[Any]) -> SpiceResult[Any]:
+    def _refused(self, result: SpiceResult[Any]) -> SpiceResult[Any]:
         if isinstance(result, Failure) and result.error.context.get("circuit") is not None:
             self.refusal = result.error
         return result
@@ -250,37 +303,20 @@ class _SyncRetryTransport:
 
     def handle_request(self, request: Any) -> Any:  # noqa: ANN401 -- either package's types
         settings = self._settings
-        policy, idempotent = settings.prepare(request)
-        breaker = settings.breaker(request)
-        exchange = _Exchange()
-        inner = self._inner
-
-        def send() -> SpiceResult[Any]:
-            if exchange.response is not None:
-                exchange.response.close()  # a retried answer's body is closed
-            try:
-                response = inner.handle_request(request)
-            except Exception as exc:  # noqa: BLE001 -- a transport exception is a failure
-                return exchange.failed(exc)
-            if response.status_code >= _FIRST_ERROR_STATUS:
-                response.read()
-            return exchange.answered(response, request)
-
-        def attempt() -> SpiceResult[Any]:
-            return exchange.refused(breaker.call(send)) if breaker is not None else send()
-
-        retry(
-            attempt,
-            policy,
-            classifier=settings.classifier,
-            idempotent=idempotent,
-            on_retry=settings.on_retry,
-            on_give_up=settings.on_give_up,
-            budget=settings.budget,
-            sleep=settings.sleep or time.sleep,
-            clock=settings.clock,
-            name=settings.name(request),
-        )
+        loop = settings.loop_for(request)
+        exchange = _Exchange(self._inner, request, settings.breaker(request))
+        call = loop.start()
+        # The first attempt is made here: a request that succeeds at once pays for no loop.
+        first = exchange.attempt()
+        if type(first) is not Success:
+            retry_after_first(
+                exchange.attempt,
+                first,
+                call=call,
+                settings=loop,
+                sleep=settings.sleep or time.sleep,
+                name=settings.name(request),
+            )
         return exchange.outcome()
 
     def close(self) -> None:
@@ -295,39 +331,19 @@ class _AsyncRetryTransport:
 
     async def handle_async_request(self, request: Any) -> Any:  # noqa: ANN401 -- either package's types
         settings = self._settings
-        policy, idempotent = settings.prepare(request)
-        breaker = settings.breaker(request)
-        exchange = _Exchange()
-        inner = self._inner
-
-        async def send() -> SpiceResult[Any]:
-            if exchange.response is not None:
-                await exchange.response.aclose()  # a retried answer's body is closed
-            try:
-                response = await inner.handle_async_request(request)
-            except Exception as exc:  # noqa: BLE001 -- a transport exception is a failure
-                return exchange.failed(exc)
-            if response.status_code >= _FIRST_ERROR_STATUS:
-                await response.aread()
-            return exchange.answered(response, request)
-
-        async def attempt() -> SpiceResult[Any]:
-            if breaker is None:
-                return await send()
-            return exchange.refused(await breaker.call_async(send))
-
-        await retry_async(
-            attempt,
-            policy,
-            classifier=settings.classifier,
-            idempotent=idempotent,
-            on_retry=settings.on_retry,
-            on_give_up=settings.on_give_up,
-            budget=settings.budget,
-            sleep=settings.sleep,
-            clock=settings.clock,
-            name=settings.name(request),
-        )
+        loop = settings.loop_for(request)
+        exchange = _Exchange(self._inner, request, settings.breaker(request))
+        call = loop.start()
+        first = await exchange.attempt_async()
+        if type(first) is not Success:
+            await retry_after_first_async(
+                exchange.attempt_async,
+                first,
+                call=call,
+                settings=loop,
+                sleep=settings.sleep,
+                name=settings.name(request),
+            )
         return exchange.outcome()
 
     async def aclose(self) -> None:
