@@ -57,7 +57,16 @@ def cases(se: Any) -> dict[str, tuple[str, dict[str, Any]]]:  # noqa: ANN401 -- 
     def operation() -> object:
         return ok
 
+    failed = se.Failure(se.NetworkError("Bad gateway", status_code=502))
+    calls = [0]
+
+    def flaky() -> object:
+        calls[0] += 1
+        return failed if calls[0] % 2 else ok
+
+    se.retry_testing()  # no sleeping: the loop's own cost (each version has its switch)
     namespace: dict[str, Any] = {
+        "flaky": flaky,
         "se": se,
         "a": se.NetworkError("Upstream failed", status_code=503, endpoint="/v1/users"),
         "b": se.NetworkError("Upstream failed", status_code=503, endpoint="/v1/users"),
@@ -79,6 +88,10 @@ def cases(se: Any) -> dict[str, tuple[str, dict[str, Any]]]:  # noqa: ANN401 -- 
         "success.bind(Success)": ("ok.bind(wrap)", namespace),
         "retry(operation), success at once": ("se.retry(operation)", namespace),
         "@retrying function, success at once": ("decorated()", namespace),
+        "retry(flaky), one failure then success, default log hook": (
+            "se.retry(flaky)",
+            namespace,
+        ),
     }
 
 

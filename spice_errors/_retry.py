@@ -11,6 +11,7 @@ key to send.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
@@ -115,19 +116,32 @@ class RetrySuccessEvent:
     operation: str
 
 
-class _Call:
-    """One `retry` call as its operation sees it: the attempt number, the clock, the key."""
-
-    __slots__ = ("clock", "key", "number", "started", "window")
-
-    def __init__(self, started: float, clock: Callable[[], float], window: float | None) -> None:
-        self.number = 1
-        self.started = started
-        self.clock = clock
-        self.window = window
-        self.key: str | None = None
+_Call: TypeAlias = list[object]
+"""One `retry` call as its operation sees it, indexed by the names below: a list, the
+cheapest object to make, since every call makes one before its first attempt."""
+_NUMBER, _STARTED, _CLOCK, _WINDOW, _KEY, _DEPTH = range(6)
+"""``_DEPTH``: of an async call, how many sync calls were running in its thread when it
+started; a sync call started inside it is inner to it, one that was running already
+(``asyncio.run`` in a sync call's operation) is outer."""
 
 
+def new_call(clock: Callable[[], float], window: float | None) -> _Call:
+    """The state of a call starting now: attempt 1, no key yet."""
+    return [1, clock(), clock, window, None, len(_SYNC.calls)]
+
+
+class _SyncCalls(threading.local):
+    """The sync `retry` calls running in this thread, innermost last.
+
+    A sync call never yields while it runs, so a per-thread stack is exact, and cheaper
+    than a context variable; async calls, which interleave, use `_CURRENT`.
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[_Call] = []
+
+
+_SYNC: Final = _SyncCalls()
 _CURRENT: Final[ContextVar[_Call | None]] = ContextVar("spice_errors_attempt", default=None)
 
 
@@ -149,11 +163,11 @@ class Attempt:
     __slots__ = ("_call", "_elapsed", "_number", "_remaining")
 
     def __init__(self, call: _Call) -> None:
-        elapsed = call.clock() - call.started
-        window = call.window
+        elapsed = cast("Callable[[], float]", call[_CLOCK])() - cast("float", call[_STARTED])
+        window = cast("float | None", call[_WINDOW])
         set_ = object.__setattr__
         set_(self, "_call", call)
-        set_(self, "_number", call.number)
+        set_(self, "_number", call[_NUMBER])
         set_(self, "_elapsed", elapsed)
         set_(self, "_remaining", None if window is None else max(window - elapsed, 0.0))
 
@@ -181,11 +195,12 @@ class Attempt:
     def idempotency_key(self) -> str:
         """The call's idempotency key, the same for every attempt (a random UUID)."""
         call = self._call
-        if call.key is None:
+        key = call[_KEY]
+        if key is None:
             import uuid
 
-            call.key = str(uuid.uuid4())
-        return call.key
+            key = call[_KEY] = str(uuid.uuid4())
+        return cast("str", key)
 
     def __repr__(self) -> str:
         return (
@@ -229,12 +244,18 @@ def current_attempt() -> Attempt | None:
 
     .. versionadded:: 0.2.0
     """
-    call = _CURRENT.get()
-    return None if call is None else Attempt(call)
+    calls = _SYNC.calls
+    task = _CURRENT.get()
+    if task is not None and len(calls) <= cast("int", task[_DEPTH]):
+        return Attempt(task)  # no sync call started inside the async one
+    return Attempt(calls[-1]) if calls else None
 
 
 def log_event(event: RetryEvent) -> None:
     """The default hook: one line on the ``spice_errors.retry`` logger, nothing secret."""
+    logger = _logger_cache or _logger()
+    if not logger.isEnabledFor(_INFO if event.wait is not None else _WARNING):
+        return  # the line would be dropped: it is not even made
     error = event.error
     status = carried_status(error)
     endpoint = getattr(error, "endpoint", None)
@@ -246,7 +267,6 @@ def log_event(event: RetryEvent) -> None:
         parts.append(f"status={status}")
     if isinstance(endpoint, str):
         parts.append(f"endpoint={redact_url(endpoint)}")
-    logger = _logger_cache or _logger()
     if event.wait is None:
         parts.append(f"giving up ({event.reason})")
         logger.warning(" ".join(parts))
@@ -256,6 +276,9 @@ def log_event(event: RetryEvent) -> None:
 
 
 _logger_cache: logging.Logger | None = None
+_INFO: Final = 20
+_WARNING: Final = 30
+"""logging.INFO and logging.WARNING, without importing logging at import time."""
 
 
 def _logger() -> logging.Logger:
@@ -316,7 +339,8 @@ class _Attempts:
         self.first_code: str | None = None
 
     def elapsed(self) -> float:
-        return self.call.clock() - self.call.started
+        call = self.call
+        return cast("Callable[[], float]", call[_CLOCK])() - cast("float", call[_STARTED])
 
     def after(self, error: SpiceError) -> RetryEvent | _GiveUp:
         """After a failed attempt: the event for the wait before the next one, or the end."""
@@ -376,7 +400,7 @@ class _Attempts:
 
     def next_attempt(self, wait: float) -> None:
         self.total_delay += wait
-        self.call.number = self.attempt + 1
+        self.call[_NUMBER] = self.attempt + 1
 
     def succeeded(self) -> RetrySuccessEvent:
         return RetrySuccessEvent(
@@ -443,6 +467,12 @@ def _end(
     return ending.result
 
 
+def _check_exhausted(exhausted: object) -> None:
+    if exhausted not in {"last_error", "execution_error"}:
+        msg = f'exhausted must be "last_error" or "execution_error", got {exhausted!r}'
+        raise ValueError(msg)
+
+
 class RetrySettings:
     """What one `retry` call, a `@retrying` decorator or a transport was told.
 
@@ -475,9 +505,7 @@ class RetrySettings:
         exhausted: Exhausted,
         clock: Callable[[], float],
     ) -> None:
-        if exhausted not in {"last_error", "execution_error"}:
-            msg = f'exhausted must be "last_error" or "execution_error", got {exhausted!r}'
-            raise ValueError(msg)
+        _check_exhausted(exhausted)
         self.policy = policy
         self.classifier = classifier
         self.idempotent = idempotent
@@ -492,7 +520,7 @@ class RetrySettings:
         """A call begins: its deposit in the budget, and what `current_attempt` reads."""
         if self.budget is not None:
             self.budget.deposit()
-        return _Call(self.clock(), self.clock, self.policy.max_elapsed)
+        return new_call(self.clock, self.policy.max_elapsed)
 
 
 def _ended(
@@ -608,19 +636,14 @@ def retry(  # noqa: PLR0913 -- every knob is keyword-only and optional
        exhaustion returns the last error; ``on_success``, ``budget``, ``exhausted`` and
        `current_attempt`.
     """
-    settings = RetrySettings(
-        policy,
-        classifier,
-        idempotent=idempotent,
-        on_retry=on_retry,
-        on_give_up=on_give_up,
-        on_success=on_success,
-        budget=budget,
-        exhausted=exhausted,
-        clock=clock,
-    )
-    call = settings.start()
-    token = _CURRENT.set(call)
+    if exhausted != "last_error":
+        _check_exhausted(exhausted)
+    if budget is not None:
+        budget.deposit()
+    # new_call, inline: this is the cost a call that succeeds at once pays.
+    call: _Call = [1, clock(), clock, policy.max_elapsed, None, 0]
+    calls = _SYNC.calls
+    calls.append(call)
     try:
         try:
             first: SpiceResult[T, E | AnySpiceError] = operation()
@@ -628,8 +651,20 @@ def retry(  # noqa: PLR0913 -- every knob is keyword-only and optional
             check_callable("retry()", operation)
             first = Failure(from_exception(exc))
         if type(first) is Success:
-            # The common case pays for little more than the call and one clock reading.
+            # The common case pays for little more than the call and one clock reading:
+            # the loop's settings are made only after a failure.
             return first
+        settings = RetrySettings(
+            policy,
+            classifier,
+            idempotent=idempotent,
+            on_retry=on_retry,
+            on_give_up=on_give_up,
+            on_success=on_success,
+            budget=budget,
+            exhausted=exhausted,
+            clock=clock,
+        )
         try:
             return retry_after_first(
                 operation,
@@ -642,7 +677,7 @@ def retry(  # noqa: PLR0913 -- every knob is keyword-only and optional
         finally:
             del first  # see `retry_after_first`: no failure held, no reference cycle
     finally:
-        _CURRENT.reset(token)
+        calls.pop()
 
 
 async def _call_async(
@@ -790,11 +825,15 @@ class _Retrying:
         self, run: Callable[P, SpiceResult[T, E]], name: str
     ) -> Callable[P, SpiceResult[T, E | AnySpiceError]]:
         settings = self.settings
+        clock, window, budget = settings.clock, settings.policy.max_elapsed, settings.budget
 
         @wraps(run)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> SpiceResult[T, E | AnySpiceError]:
-            call = settings.start()
-            token = _CURRENT.set(call)
+            if budget is not None:
+                budget.deposit()
+            call: _Call = [1, clock(), clock, window, None, 0]  # new_call, inline
+            calls = _SYNC.calls
+            calls.append(call)
             try:
                 try:
                     first: SpiceResult[T, E | AnySpiceError] = run(*args, **kwargs)
@@ -814,7 +853,7 @@ class _Retrying:
                 finally:
                     del first  # no failure held, no reference cycle
             finally:
-                _CURRENT.reset(token)
+                calls.pop()
 
         return wrapper
 
