@@ -241,6 +241,21 @@ class TestBudget:
                 )
         assert 110 == operation.calls
 
+    def test_the_decorator_deposits_per_call(self) -> None:
+        """Each call of a @retrying function deposits; its retries withdraw."""
+        budget = se.RetryBudget(ratio=0.5, min_per_second=0)
+        answers: Iterator[SpiceResult[str]] = iter(
+            [Success("a"), Success("b"), unavailable(), Success("c")]
+        )
+
+        @se.retrying(NO_JITTER, budget=budget, on_retry=None)
+        def fetch() -> SpiceResult[str]:
+            return next(answers)
+
+        with se.set_testing(True):
+            assert [Success("a"), Success("b"), Success("c")] == [fetch(), fetch(), fetch()]
+        assert 0.5 == budget.balance  # three deposits of 0.5, one retry
+
     def test_threads_keep_exact_counts(self) -> None:
         """Threads sharing one budget withdraw exactly the tokens there are."""
         budget = se.RetryBudget(ratio=0.5, min_per_second=0, ttl=3600)
