@@ -749,24 +749,28 @@ async def retry_async(  # noqa: PLR0913 -- every knob is keyword-only and option
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0 As `retry`.
     """
-    settings = RetrySettings(
-        policy,
-        classifier,
-        idempotent=idempotent,
-        on_retry=on_retry,
-        on_give_up=on_give_up,
-        on_success=on_success,
-        budget=budget,
-        exhausted=exhausted,
-        clock=clock,
-    )
+    if exhausted != "last_error":
+        _check_exhausted(exhausted)
     check_callable("retry_async()", operation)
-    call = settings.start()
+    if budget is not None:
+        budget.deposit()
+    call = new_call(clock, policy.max_elapsed)
     token = _CURRENT.set(call)
     try:
         first = await _call_async(operation)
         if type(first) is Success:
             return first
+        settings = RetrySettings(
+            policy,
+            classifier,
+            idempotent=idempotent,
+            on_retry=on_retry,
+            on_give_up=on_give_up,
+            on_success=on_success,
+            budget=budget,
+            exhausted=exhausted,
+            clock=clock,
+        )
         try:
             return await retry_after_first_async(
                 operation,

@@ -429,7 +429,20 @@ class TestLoop:
             run(script, exhausted="last")
         with pytest.raises(ValueError, match="exhausted must be"):
             se.retrying(exhausted="kotlin")  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="exhausted must be"):
+            asyncio.run(se.retry_async(script.async_call, exhausted="all"))  # type: ignore[arg-type]
         assert 0 == script.calls
+
+    async def test_async_exhaustion_as_kotlin(self) -> None:
+        """retry_async(exhausted="execution_error") gives Kotlin's form too."""
+        script = Script([network(503)] * 3)
+        with se.set_testing(True):
+            result = await se.retry_async(
+                script.async_call, NO_JITTER, exhausted="execution_error", on_give_up=None
+            )
+        assert isinstance(result, Failure)
+        assert isinstance(result.error, se.ExecutionError)
+        assert 3 == script.calls
 
     def test_non_retryable_failure_after_one_call(self) -> None:
         """A 404 comes back unchanged after one call."""
