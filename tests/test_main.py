@@ -20,6 +20,7 @@ SECTIONS = [
     "== A typed error from a problem+json answer ==",
     "== Recovering by matching on the answer ==",
     "== A retry that honours Retry-After ==",
+    "== A write retried safely: one idempotency key for every attempt ==",
     "== A circuit breaker opening ==",
     "== An error rendered as a problem for a server ==",
     "== Secrets stay hidden ==",
@@ -62,6 +63,8 @@ def test_demo_in_process_shows_each_kind_of_advice() -> None:
     assert "TOOL_ERROR         -> log it and report it" in text
     assert "the object still holds the key: True" in text
     assert "waited [1.0] s as asked" in text
+    assert "503, then Success({'id': 'pay_1', 'amount': 500})" in text
+    assert "the server saw 2 POSTs with one key: True" in text
     assert "call 4: RETRYABLE_ERROR  circuit=open" in text
     assert "Success: listening on 8081" in text
     assert "Failure: invalid port: Port must be a number" in text
