@@ -54,18 +54,20 @@ def local_server() -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def ways(url: str, stack: list[httpx.Client]) -> dict[str, Callable[[], object]]:
-    """Each way of sending one GET, its clients kept in ``stack`` to be closed."""
+def ways(
+    url: str, inner: Callable[[], httpx.BaseTransport], stack: list[httpx.Client]
+) -> dict[str, Callable[[], object]]:
+    """Each way of sending one GET over a fresh ``inner()``, its clients kept in ``stack``."""
 
-    def client(transport: httpx.BaseTransport | None = None) -> httpx.Client:
+    def client(transport: httpx.BaseTransport) -> httpx.Client:
         made = httpx.Client(transport=transport, trust_env=False, timeout=5)
         stack.append(made)
         return made
 
-    plain = client()
-    ours = client(se.http.RetryTransport(httpx.HTTPTransport(), on_retry=None, on_give_up=None))
-    theirs = client(httpx_retries.RetryTransport(transport=httpx.HTTPTransport()))
-    wrapped = client()
+    plain = client(inner())
+    ours = client(se.http.RetryTransport(inner(), on_retry=None, on_give_up=None))
+    theirs = client(httpx_retries.RetryTransport(transport=inner()))
+    wrapped = client(inner())
     retrying = tenacity.Retrying(
         retry=tenacity.retry_if_exception_type(httpx.TransportError),
         stop=tenacity.stop_after_attempt(3),
@@ -79,34 +81,8 @@ def ways(url: str, stack: list[httpx.Client]) -> dict[str, Callable[[], object]]
     }
 
 
-def in_process_ways(stack: list[httpx.Client]) -> dict[str, Callable[[], object]]:
-    """The same ways over ``httpx.MockTransport``: no network, only the layers' own cost."""
-
-    def answer(_request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=b"ok")
-
-    def client(transport: httpx.BaseTransport) -> httpx.Client:
-        made = httpx.Client(transport=transport)
-        stack.append(made)
-        return made
-
-    url = "http://api.example/items"
-    plain = client(httpx.MockTransport(answer))
-    ours = client(
-        se.http.RetryTransport(httpx.MockTransport(answer), on_retry=None, on_give_up=None)
-    )
-    theirs = client(httpx_retries.RetryTransport(transport=httpx.MockTransport(answer)))
-    retrying = tenacity.Retrying(
-        retry=tenacity.retry_if_exception_type(httpx.TransportError),
-        stop=tenacity.stop_after_attempt(3),
-        reraise=True,
-    )
-    return {
-        "plain": lambda: plain.get(url),
-        "spice_errors": lambda: ours.get(url),
-        "httpx-retries": lambda: theirs.get(url),
-        "tenacity": lambda: retrying(plain.get, url),
-    }
+def _answer(_request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, content=b"ok")
 
 
 def timed(sends: dict[str, Callable[[], object]], requests: int, rounds: int) -> dict[str, float]:
@@ -132,8 +108,10 @@ def measure(requests: int, rounds: int) -> tuple[dict[str, float], dict[str, flo
     stack: list[httpx.Client] = []
     try:
         with local_server() as url:
-            served = timed(ways(url, stack), requests, rounds)
-        in_process = timed(in_process_ways(stack), requests, rounds)
+            served = timed(ways(url, httpx.HTTPTransport, stack), requests, rounds)
+        # The same ways over httpx.MockTransport: no network, only the layers' own cost.
+        mock = ways("http://api.example/items", lambda: httpx.MockTransport(_answer), stack)
+        in_process = timed(mock, requests, rounds)
     finally:
         for made in stack:
             made.close()

@@ -12,7 +12,7 @@ from spice_errors._classify import RetryClassifier
 from spice_errors._errors import AnySpiceError, RetryableError, RetryHint, SpiceError
 from spice_errors._from_exception import from_exception
 from spice_errors._result import Failure, SpiceResult
-from spice_errors._text import check_callable, is_int_at_least, is_number
+from spice_errors._text import check_callable, check_seconds, is_int_at_least, is_number
 
 __all__ = ["CircuitBreaker", "CircuitBreakers", "CircuitState", "dependency_unwell"]
 
@@ -152,9 +152,7 @@ class CircuitBreaker:
         if not is_int_at_least(failure_threshold, 1):
             msg = f"failure_threshold must be an int >= 1, got {failure_threshold!r}"
             raise ValueError(msg)
-        if not is_number(reset_timeout) or not 0 <= reset_timeout < float("inf"):
-            msg = f"reset_timeout must be a finite number of seconds >= 0, got {reset_timeout!r}"
-            raise ValueError(msg)
+        check_seconds("reset_timeout", reset_timeout)
         check_callable("CircuitBreaker(counts=...)", counts)
         self.failure_threshold = failure_threshold
         self.reset_timeout = float(reset_timeout)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 import attrs
 
-from spice_errors._text import is_int_at_least, is_number
+from spice_errors._text import check_seconds, is_int_at_least, is_number
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -30,9 +30,7 @@ def _seconds(value: float | timedelta | None) -> float | None:
 
 
 def _check_delay(_policy: RetryPolicy, attribute: attrs.Attribute[float], value: float) -> None:
-    if not is_number(value) or not math.isfinite(value) or value < 0:
-        msg = f"{attribute.name} must be a finite number of seconds >= 0, got {value!r}"
-        raise ValueError(msg)
+    check_seconds(attribute.name, value)
 
 
 _random: Callable[[], float] | None = None

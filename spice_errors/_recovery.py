@@ -25,7 +25,7 @@ from spice_errors._errors import (
 )
 from spice_errors._result import Failure, SpiceResult, Success
 from spice_errors._testing import STATE
-from spice_errors._text import in_range, is_number
+from spice_errors._text import check_seconds, in_range
 
 __all__ = [
     "UserMessage",
@@ -144,10 +144,8 @@ def _rate_limit_wait(error: SpiceError, default_delay: float) -> float | None:
 
 
 def _check_delays(default_delay: float, max_wait: float) -> None:
-    for name, value in (("default_delay", default_delay), ("max_wait", max_wait)):
-        if not is_number(value) or not 0 <= value < float("inf"):
-            msg = f"{name} must be a finite number of seconds >= 0, got {value!r}"
-            raise ValueError(msg)
+    check_seconds("default_delay", default_delay)
+    check_seconds("max_wait", max_wait)
 
 
 def recover_rate_limit(

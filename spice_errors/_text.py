@@ -13,6 +13,7 @@ from typing import TypeGuard
 __all__ = [
     "LazyPattern",
     "check_callable",
+    "check_seconds",
     "exception_text",
     "in_range",
     "is_error_status",
@@ -38,6 +39,13 @@ def is_number(value: object) -> TypeGuard[int | float]:
 def is_int_at_least(value: object, minimum: int) -> bool:
     """An int (not a bool) that is at least ``minimum``."""
     return is_int(value) and value >= minimum
+
+
+def check_seconds(name: str, value: object) -> None:
+    """Refuse a duration that is not a finite number of seconds >= 0 (a bool, NaN, inf)."""
+    if not is_number(value) or not 0 <= value < float("inf"):
+        msg = f"{name} must be a finite number of seconds >= 0, got {value!r}"
+        raise ValueError(msg)
 
 
 def in_range(status: object, low: int, high: int) -> TypeGuard[int]:

@@ -78,10 +78,10 @@ def _base_package(cls: type) -> str | None:
     return None
 
 
-def _package_of(transport: object, default: str) -> str:
-    """``"httpx"`` or ``"httpx2"``: the package whose transport ``transport`` is."""
+def _package_of(transport: object) -> str:
+    """``"httpx"`` or ``"httpx2"``: the package of ``transport``, else the installed one."""
     if transport is None:
-        return default
+        return _installed()
     package = _base_package(type(transport))
     if package is not None:
         return package
@@ -269,7 +269,7 @@ class _Exchange:
         return Failure(
             from_response(
                 response.status_code,
-                response.headers.multi_items(),
+                _header_pairs(response.headers),
                 read_body(response),
                 method=str(request.method),
                 url=str(request.url),
@@ -360,7 +360,7 @@ def _made(cls: type, transport: object, *, sync: bool) -> type:
     """
     if _base_package(cls) is not None:
         return cls
-    package = _package_of(transport, "") or _installed()
+    package = _package_of(transport)
     found = _CLASSES.get((cls, package, sync))
     if found is None:
         from importlib import import_module
@@ -439,7 +439,7 @@ def _retry_transport_init(  # noqa: PLR0913 -- the transport's settings, by name
         sleep=sleep,
         clock=clock,
     )
-    package = _package_of(self, "httpx")
+    package = cast("str", _base_package(cast("type[object]", type(self))))  # made for it
     self._inner = _inner_or_default(transport, package, sync=sync)
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from spice_errors._classify import RetryClassifier, RetryDecision, proves_never_sent
 from spice_errors._errors import SpiceError
 from spice_errors._from_exception import from_exception
-from spice_errors._text import is_number
 
-__all__ = ["check_wait_limits", "decide"]
+__all__ = ["decide"]
 
 _NO = RetryDecision(should_retry=False, reason="not a failure")
 
@@ -32,11 +31,3 @@ def decide(
             should_retry=False, reason="not idempotent, and the request may have arrived"
         )
     return decision
-
-
-def check_wait_limits(max_retry_after: float, max_delay: float | None) -> None:
-    """Refuse a limit on server waits that is negative, NaN or infinite."""
-    for name, value in (("max_retry_after", max_retry_after), ("max_delay", max_delay)):
-        if value is not None and (not is_number(value) or not 0 <= value < float("inf")):
-            msg = f"{name} must be a finite number of seconds >= 0, got {value!r}"
-            raise ValueError(msg)

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from spice_errors._classify import RetryClassifier
-from spice_errors.integrations._decide import check_wait_limits, decide
+from spice_errors._text import check_seconds
+from spice_errors.integrations._decide import decide
 
 __all__ = ["retry_on"]
 
@@ -52,7 +53,9 @@ def retry_on(
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0 A server's wait beyond ``max_retry_after`` stops retrying.
     """
-    check_wait_limits(max_retry_after, max_delay)
+    check_seconds("max_retry_after", max_retry_after)
+    if max_delay is not None:
+        check_seconds("max_delay", max_delay)
 
     def on(exc: Exception) -> bool | float:
         decision = decide(exc, classifier, idempotent=idempotent)

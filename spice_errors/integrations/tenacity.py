@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, cast
 from spice_errors._classify import RetryClassifier
 from spice_errors._errors import SpiceError
 from spice_errors._result import Failure
-from spice_errors.integrations._decide import check_wait_limits, decide
+from spice_errors._text import check_seconds
+from spice_errors.integrations._decide import decide
 
 if TYPE_CHECKING:
     from tenacity import RetryCallState
@@ -67,7 +68,8 @@ def retry_if_retryable(
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0 ``max_retry_after``.
     """
-    check_wait_limits(0.0 if max_retry_after is None else max_retry_after, None)
+    if max_retry_after is not None:
+        check_seconds("max_retry_after", max_retry_after)
 
     def retry(state: RetryCallState) -> bool:
         decision = decide(_outcome(state), classifier, idempotent=idempotent)
@@ -99,7 +101,8 @@ def wait_server_or(
 
     .. versionadded:: 0.1.0
     """
-    check_wait_limits(0.0, max_delay)
+    if max_delay is not None:
+        check_seconds("max_delay", max_delay)
 
     def wait(state: RetryCallState) -> float:
         asked = decide(
