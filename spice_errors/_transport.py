@@ -190,8 +190,7 @@ class _Settings:
     def breaker(self, request: Any) -> CircuitBreaker | None:  # noqa: ANN401 -- either package's Request
         if self.breakers is None:
             return None
-        url = request.url
-        return self.breakers.for_key(f"{url.host}:{url.port}" if url.port else str(url.host))
+        return self.breakers.for_key(str(request.url.host))  # keyed by host, as the SPEC says
 
     def name(self, request: Any) -> str:  # noqa: ANN401 -- either package's Request
         return f"{str(request.method).upper()} {redact_url(str(request.url))}"
@@ -389,7 +388,8 @@ _DOC_ARGS: Final = """
         policy: How often to try and how long to wait; a server's wait is honoured up
             to the policy's ``max_retry_after``.
         classifier: Which failures are worth retrying.
-        breakers: A `CircuitBreakers` keyed by host: while a host's circuit is open,
+        breakers: A `CircuitBreakers` keyed by host name (``"api.example"``, the port
+            left out): while a host's circuit is open,
             nothing is sent and the transport raises a `SpiceException` carrying the
             breaker's `RetryableError` (context ``circuit="open"``).
         budget: A `RetryBudget` shared by every request through the transport (and any
