@@ -8,14 +8,18 @@ from sybil.parsers.markdown import PythonCodeBlockParser, SkipParser
 from sybil.parsers.rest import DocTestParser
 
 import spice_errors
-from spice_errors import _from_exception, _redact
+from spice_errors import _from_exception, _problems, _redact
 
 _FLAGS = ELLIPSIS | NORMALIZE_WHITESPACE
 
 
 def _isolate(namespace: dict[str, Any]) -> None:
     """Remember the process-wide registries a page of examples may extend."""
-    namespace["__saved__"] = (_redact.snapshot_names(), _from_exception.snapshot_registry())
+    namespace["__saved__"] = (
+        _redact.snapshot_names(),
+        _from_exception.snapshot_registry(),
+        _problems.snapshot_problem_types(),
+    )
 
 
 def _isolate_docstring(namespace: dict[str, Any]) -> None:
@@ -41,9 +45,10 @@ def _restore(namespace: dict[str, Any]) -> None:
     testing = namespace.get("doc_testing")
     if testing is not None:
         testing.__exit__(None, None, None)
-    names, registry = namespace["__saved__"]
+    names, registry, problem_types = namespace["__saved__"]
     _redact.restore_names(names)
     _from_exception.restore_registry(registry)
+    _problems.restore_problem_types(problem_types)
 
 
 markdown_examples = Sybil(

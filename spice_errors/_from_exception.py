@@ -46,7 +46,7 @@ from spice_errors._errors import (
 )
 from spice_errors._errors import TimeoutError as SpiceTimeoutError
 from spice_errors._redact import redact_text
-from spice_errors._text import exception_text, is_int, type_name
+from spice_errors._text import RECEIVED, exception_text, is_int, type_name
 
 __all__ = [
     "from_exception",
@@ -204,7 +204,29 @@ def _builtin_row(cls: type[BaseException]) -> _Row:
     # Imported on first use, once per new class: `import spice_errors` does not pay for it.
     from spice_errors._sdks import sdk_row
 
-    return sdk_row(cls) or _first(_EARLY, cls) or client_row(cls) or _first(_LATE, cls) or _unknown
+    if (sdk := sdk_row(cls)) is not None:
+        return _received(sdk)
+    if (early := _first(_EARLY, cls)) is not None:
+        return early
+    if (client := client_row(cls)) is not None:
+        return _received(client)
+    return _first(_LATE, cls) or _unknown
+
+
+def _received(row: _Row) -> _Row:
+    """``row``, whose errors carry the mark of an answer received from another service.
+
+    An HTTP client's or a vendor SDK's exception tells of another service: a server that
+    passes the error on answers 502 or 504 (`status_for`), never the other's status.
+    """
+
+    def marked(exc: BaseException) -> AnySpiceError:
+        error = row(exc)
+        if error.context.get(RECEIVED) is True:
+            return error
+        return error.with_context({RECEIVED: True})
+
+    return marked
 
 
 _lock = threading.Lock()

@@ -9,7 +9,7 @@ from spice_errors._fast_init import own_kinds
 from spice_errors._redact import redact_mapping, redact_text
 from spice_errors._text import exception_text, next_cause, type_name
 
-__all__ = ["report"]
+__all__ = ["cause_lines", "report"]
 
 _MAX_CAUSES: Final = 32
 _MAX_LINE: Final = 500
@@ -32,7 +32,8 @@ def _describe(exc: BaseException) -> str:
     return f"{name}: {message}" if message else name
 
 
-def _cause_lines(cause: BaseException | None) -> list[str]:
+def cause_lines(cause: BaseException | None) -> list[str]:
+    """The ``Caused by:`` lines of a chain: redacted, 32 at most, stopping at a loop."""
     lines: list[str] = []
     seen: set[int] = set()
     current = cause
@@ -81,5 +82,5 @@ def report(error: SpiceError) -> str:
         lines.extend(f"    {key}: {_clip(repr(value))}" for key, value in items[:_MAX_CONTEXT_KEYS])
         if len(items) > _MAX_CONTEXT_KEYS:
             lines.append(f"    ... and {len(items) - _MAX_CONTEXT_KEYS} more")
-    lines.extend(_cause_lines(error.cause))
+    lines.extend(cause_lines(error.cause))
     return "\n".join(lines)

@@ -21,7 +21,7 @@ from spice_errors._errors import (
     ValidationError,
 )
 from spice_errors._redact import redact_text, redact_url, shown_int
-from spice_errors._text import LazyPattern, in_range, is_int, is_number
+from spice_errors._text import RECEIVED, LazyPattern, in_range, is_int, is_number
 from spice_errors._vendors import Outcome, Said, aws_code, outcome_of, read_body, read_text
 from spice_errors._waits import (
     MAX_WAIT,
@@ -201,7 +201,7 @@ def _is_problem(data: Mapping[object, object], content_type: str | None) -> bool
 
 
 DECISION_KEYS: Final = frozenset(
-    {"phase", "tls", "retryable", "circuit", "retry_stopped", "retries_exhausted"}
+    {"phase", "tls", "retryable", "circuit", "retry_stopped", "retries_exhausted", RECEIVED}
 )
 """Context keys the library decides by: a received document's member of such a name is
 kept as ``problem_<name>``, so that another party's answer never decides for us."""
@@ -308,7 +308,7 @@ def from_response(
         return SerializationError(
             f"Could not read the HTTP response: {type(failure).__name__}",
             format="http",
-            context={"http_status": int_or_none(status)},
+            context={"http_status": int_or_none(status), RECEIVED: True},
         )
 
 
@@ -353,6 +353,7 @@ def read_response(  # noqa: PLR0913 -- everything a response carries, by name
     context["http_status"] = code
     context["method"] = verb
     context["endpoint"] = endpoint
+    context[RECEIVED] = True
     if (request_id := _request_id(pairs, said, data)) is not None:
         context["request_id"] = request_id
     message = _message(code, problem, said, verb, endpoint)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from types import FunctionType
-from typing import TypeGuard
+from typing import Final, TypeGuard
 
 __all__ = [
+    "RECEIVED",
     "LazyPattern",
     "check_callable",
     "check_seconds",
@@ -24,6 +25,15 @@ __all__ = [
     "show_public_path",
     "type_name",
 ]
+
+
+RECEIVED: Final = "received"
+"""The context key the readers set on an error they built from another service's answer.
+
+`status_for` answers such an error as 502 or 504 (the caller of this server did nothing
+wrong), and `to_problem` shows nothing of what was received. Being context, the mark
+survives `with_context` and every wire form.
+"""
 
 
 def is_int(value: object) -> TypeGuard[int]:

@@ -1,4 +1,4 @@
-"""HTTP: what a server answered as an error, the status to answer with, RFC 9457 problems.
+"""HTTP: what a server answered as an error; answering as a server: statuses, RFC 9457 problems.
 
 The readers are pure: no HTTP client library is needed, and nothing raises on what a
 server sends. Headers may be given as a mapping (any case) or as pairs, with repeated
@@ -9,7 +9,14 @@ into any ``httpx`` or ``httpx2`` client (and the SDKs built on them), and `resul
 .. versionadded:: 0.1.0
 """
 
-from spice_errors._problems import from_problem, status_for, to_problem
+from spice_errors._problems import (
+    ProblemType,
+    from_problem,
+    register_problem_type,
+    status_for,
+    to_problem,
+    unregister_problem_type,
+)
 from spice_errors._response import PROBLEM_JSON_MEDIA_TYPE, Headers, from_response
 from spice_errors._text import show_public_path
 from spice_errors._transport import AsyncRetryTransport, RetryTransport, call, call_async, result_of
@@ -19,15 +26,18 @@ __all__ = [
     "PROBLEM_JSON_MEDIA_TYPE",
     "AsyncRetryTransport",
     "Headers",
+    "ProblemType",
     "RetryTransport",
     "call",
     "call_async",
     "from_problem",
     "from_response",
     "parse_retry_after",
+    "register_problem_type",
     "result_of",
     "status_for",
     "to_problem",
+    "unregister_problem_type",
 ]
 
 

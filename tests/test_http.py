@@ -23,7 +23,6 @@ from spice_errors.http import (
     from_problem,
     from_response,
     parse_retry_after,
-    status_for,
     to_problem,
 )
 from tests import strategies
@@ -239,6 +238,7 @@ class TestMessagesAndContext:
             "http_status": 409,
             "method": "POST",
             "endpoint": "/charges",
+            "received": True,
             "request_id": "req-1",
         } == dict(error.context)
 
@@ -460,113 +460,6 @@ class TestParseRetryAfter:
         assert result is None or (math.isfinite(result) and 0 <= result <= 2**31)
 
 
-class TestStatusFor:
-    """status_for: what a server should answer."""
-
-    @pytest.mark.parametrize(
-        ("error", "status"),
-        [
-            (se.ValidationError("x"), 400),
-            (se.AuthenticationError("x"), 401),
-            (se.RateLimitError("x"), 429),
-            (se.NetworkError("x", status_code=404), 404),
-            (se.NetworkError("x", status_code=302), 502),
-            (se.NetworkError("x"), 502),
-            (se.RetryableError("x", status_code=500), 500),
-            (se.RetryableError("x"), 503),
-            (se.TimeoutError("x"), 504),
-            (se.ToolLookupError("x"), 404),
-            (se.UnknownError("x"), 500),
-            (se.ConfigurationError("x"), 500),
-            (se.UnknownError("x", context={"http_status": 409}), 409),
-            (se.ValidationError("x", context={"http_status": 200}), 400),
-            (se.ValidationError("x", context={"http_status": True}), 400),
-            (se.AuthenticationError("x", context={"http_status": 403}), 403),
-        ],
-    )
-    def test_table(self, error: SpiceError, status: int) -> None:
-        """Context http_status (4xx/5xx) first, then the type."""
-        assert status == status_for(error)
-
-
-class TestToProblem:
-    """to_problem: an error as an RFC 9457 document."""
-
-    def test_members(self) -> None:
-        """type, title, status, detail, instance, code, typed fields and context."""
-        error = se.NetworkError(
-            "Upstream failed", status_code=503, endpoint="https://u:p@h/x"
-        ).with_context({"instance": "/requests/7", "attempt": 2, "password": "S3cr3t"})
-        assert {
-            "type": "urn:spice-errors:network_error",
-            "title": "NETWORK_ERROR",
-            "status": 503,
-            "detail": "Upstream failed",
-            "instance": "/requests/7",
-            "code": "NETWORK_ERROR",
-            "status_code": 503,
-            "endpoint": "https://h/x",
-            "attempt": 2,
-            "password": "***",
-        } == to_problem(error)
-
-    def test_type_base(self) -> None:
-        """The type URI starts with type_base."""
-        problem = to_problem(se.TimeoutError("slow"), type_base="https://errors.example/")
-        assert "https://errors.example/timeout_error" == problem["type"]
-
-    def test_reserved_context_keys_do_not_override(self) -> None:
-        """Context keys named like members never replace them."""
-        error = se.UnknownError(
-            "x", context={"status": 200, "title": "nope", "code": "X", "detail": "no"}
-        )
-        problem = to_problem(error)
-        assert (500, "UNKNOWN_ERROR", "UNKNOWN_ERROR", "x") == (
-            problem["status"],
-            problem["title"],
-            problem["code"],
-            problem["detail"],
-        )
-
-    def test_values_are_json_ready(self) -> None:
-        """Any context value becomes something json.dumps accepts."""
-
-        class Opaque:
-            def __str__(self) -> str:
-                return "opaque https://u:S3cr3t@h/"
-
-        deep: dict[str, object] = {}
-        cursor = deep
-        for _ in range(20):
-            cursor["next"] = {}
-            cursor = cursor["next"]  # type: ignore[assignment]
-        error = se.CommError("x", comm=Opaque()).with_context(
-            tags={"a"},
-            ratio=math.nan,
-            nested={1: (2, 3)},
-            deep=deep,
-            hint=se.RetryHint(retry_after_ms=5),
-        )
-        problem = to_problem(error)
-        text = json.dumps(problem)
-        assert "S3cr3t" not in text
-        assert "opaque https://h/" == problem["comm"]
-        assert ["a"] == problem["tags"]
-        assert "nan" == problem["ratio"]
-        assert {"1": [2, 3]} == problem["nested"]
-        assert {
-            "retry_after_ms": 5,
-            "max_attempts": None,
-            "skip_retry": False,
-            "reason": None,
-        } == problem["hint"]
-
-    def test_secret_field_values_are_masked(self) -> None:
-        """A rejected password is not echoed to the client."""
-        error = SpiceError.validation_error("too short", field="password", actual_value="S3cr3t-pw")
-        assert "***" == to_problem(error)["actual_value"]
-
-
 class TestFromProblem:
     """from_problem: an RFC 9457 document back to an error."""
 
@@ -639,7 +532,8 @@ class TestFromProblem:
         """A RetryableError's hint survives the trip."""
         hint = se.RetryHint(retry_after_ms=1500, max_attempts=2, skip_retry=True, reason="busy")
         error = se.RetryableError("x", status_code=503, error_code="E1", retry_hint=hint)
-        assert hint == from_problem(to_problem(error)).retry_hint  # type: ignore[union-attr]
+        back = from_problem(to_problem(error, debug=True))
+        assert hint == back.retry_hint  # type: ignore[union-attr]
         bad = from_problem({"code": "RETRYABLE_ERROR", "retry_hint": {"retry_after_ms": -5}})
         assert bad.retry_hint is None  # type: ignore[union-attr]
         assert {"retry_after_ms": -5} == bad.context["retry_hint"]
@@ -658,9 +552,9 @@ class TestFromProblem:
 
     @given(strategies.errors)
     def test_round_trip(self, error: SpiceError) -> None:
-        """from_problem(to_problem(e)) keeps the type, message and typed fields."""
+        """from_problem(to_problem(e, debug=True)) keeps the type, message and typed fields."""
         assume(redact_text(error.message) == error.message)  # to_problem masks secrets in text
-        back = from_problem(to_problem(error))
+        back = from_problem(to_problem(error, debug=True))
         assert type(error) is type(back)
         assert error.message == back.message
         for name, original in shown_fields(error):
@@ -821,13 +715,6 @@ class TestExactBoundaries:
         error = from_response(600, {"Retry-After": "2"})
         assert isinstance(error, se.NetworkError)
         assert error.context["unexpected_status"] is True
-
-    @pytest.mark.parametrize(
-        ("given", "status"), [(399, 500), (400, 400), (401, 401), (599, 599), (600, 500)]
-    )
-    def test_status_for_context_range(self, given: int, status: int) -> None:
-        """A context http_status counts from exactly 400 to exactly 599."""
-        assert status == status_for(se.UnknownError("x", context={"http_status": given}))
 
 
 class TestHeaderAndBodyDetails:

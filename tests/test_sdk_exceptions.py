@@ -293,9 +293,11 @@ class TestOpenAI:
         error = se.from_exception(openai.APITimeoutError(request=request))
         assert isinstance(error, se.TimeoutError)
         assert "Request timed out." == error.message
-        assert {"method": "GET", "endpoint": "https://api.openai.com/v1/models"} == dict(
-            error.context
-        )
+        assert {
+            "method": "GET",
+            "endpoint": "https://api.openai.com/v1/models",
+            "received": True,
+        } == dict(error.context)
 
 
 class TestAnthropic:

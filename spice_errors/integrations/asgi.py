@@ -4,6 +4,10 @@
    Import `spice_errors.integrations.starlette` instead; this module re-exports it.
 """
 
-from spice_errors.integrations.starlette import install_problem_handlers, problem_response
+from spice_errors.integrations.starlette import (
+    install_problem_handlers,
+    problem_response,
+    problem_responses,
+)
 
-__all__ = ["install_problem_handlers", "problem_response"]
+__all__ = ["install_problem_handlers", "problem_response", "problem_responses"]
