@@ -320,6 +320,13 @@ def document(p: Provider, depth: int = 0) -> dict[object, object]:
 # -- what every returned error must allow ---------------------------------------------------
 
 
+def _strict(problem: dict[str, object]) -> str:
+    """A problem as web frameworks encode it: no NaN, UTF-8 (a lone surrogate fails)."""
+    text = json.dumps(problem, allow_nan=False, ensure_ascii=False)
+    text.encode("utf-8")
+    return text
+
+
 def _check_error(error: object, *, hidden: str | None = None) -> se.SpiceError:
     """``error`` is one of the 16 types, and everything an error offers works on it.
 
@@ -335,7 +342,8 @@ def _check_error(error: object, *, hidden: str | None = None) -> se.SpiceError:
         "str": str(error),
         "report()": error.report(),
         "to_json()": error.to_json(),
-        "to_problem()": json.dumps(to_problem(error), allow_nan=False),
+        "to_problem()": _strict(to_problem(error)),
+        "to_problem(debug=True)": _strict(to_problem(error, debug=True)),
         "str(to_exception())": str(error.to_exception()),
     }
     se.classify(error)
@@ -1692,7 +1700,8 @@ def seeds(name: str) -> list[bytes]:
         results += [se.Failure(error) for error in errors[::3]]
         return [result_to_json(result, redact=False).encode() for result in results]
     if name == "from_problem":
-        documents = [json.dumps(to_problem(error)).encode() for error in errors]
+        # The development form: it carries the message, which a public 5xx does not.
+        documents = [json.dumps(to_problem(error, debug=True)).encode() for error in errors]
         # mode 0 (bytes) without a status; mode 1 (text) with status 429
         return [bytes([0, 0]) + doc for doc in documents[:8]] + [
             bytes([1, 1, COMMON_STATUSES.index(429)]) + doc for doc in documents[8:]
@@ -1700,7 +1709,9 @@ def seeds(name: str) -> list[bytes]:
     if name == "from_response":
         problem = ("content-type", "application/problem+json")
         return [
-            response_seed(status, [problem, header], json.dumps(to_problem(error)).encode())
+            response_seed(
+                status, [problem, header], json.dumps(to_problem(error, debug=True)).encode()
+            )
             for status, header, error in zip(
                 (429, 503, 302, 400, 401, 500, 404, 422),
                 (
