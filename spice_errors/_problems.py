@@ -212,6 +212,7 @@ def status_for(error: SpiceError) -> int:
     Examples:
         >>> status_for(SpiceError.rate_limit_error("Slow down", 2000))
         429
+        >>> from spice_errors.http import from_response
         >>> status_for(from_response(401, url="https://partner.example/v1/orders"))
         502
 
