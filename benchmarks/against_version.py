@@ -75,6 +75,12 @@ def cases(se: Any) -> dict[str, tuple[str, dict[str, Any]]]:  # noqa: ANN401 -- 
         "wrap": se.Success,
         "operation": operation,
         "decorated": se.retrying()(operation),
+        "limited": se.RateLimitError("Slow down", retry_after_ms=2000).with_context(
+            request_id="req-1", limit="10/min", api_key="sk-1"
+        ),
+        "outage": se.NetworkError(
+            "Upstream https://h.test/v1/users failed", status_code=503, endpoint="/v1/users"
+        ).with_context(attempt=2),
     }
     return {
         "NetworkError(...) with two fields": (
@@ -92,6 +98,11 @@ def cases(se: Any) -> dict[str, tuple[str, dict[str, Any]]]:  # noqa: ANN401 -- 
             "se.retry(flaky)",
             namespace,
         ),
+        "http.to_problem(a rate limit with context)": (
+            "se.http.to_problem(limited)",
+            namespace,
+        ),
+        "http.to_problem(a 503 with context)": ("se.http.to_problem(outage)", namespace),
     }
 
 
