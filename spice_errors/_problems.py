@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Iterable
 from typing import Final, cast
@@ -473,7 +472,7 @@ def _add_everything(problem: dict[str, object], error: SpiceError) -> None:
 
 
 def strict_json(value: object) -> object:
-    r"""``value`` (already JSON data) with no text that strict UTF-8 output would refuse.
+    r"""``value`` (JSON data from `json_safe`) with no text strict UTF-8 output would refuse.
 
     Web frameworks encode with ``allow_nan=False`` and to UTF-8: a lone surrogate (as
     `os.fsdecode` makes of a byte that is not UTF-8) is shown escaped, ``\udcff``.
@@ -485,9 +484,7 @@ def strict_json(value: object) -> object:
         return {_clean_text(key): strict_json(item) for key, item in items}
     if isinstance(value, list):
         return [strict_json(item) for item in cast("list[object]", value)]
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    return value
+    return value  # numbers are finite already: `json_safe` made every value JSON
 
 
 def _clean_text(text: str) -> str:

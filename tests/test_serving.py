@@ -507,6 +507,12 @@ class TestStrictJson:
 class TestRoundTrip:
     """from_problem reads back what to_problem wrote."""
 
+    def test_another_partys_code_is_kept(self) -> None:
+        """A type URI of ours picks the class; a code that is not its own stays as context."""
+        error = from_problem({"type": "urn:spice-errors:auth_error", "code": "key_expired"})
+        assert isinstance(error, se.AuthenticationError)
+        assert "key_expired" == error.context["code"]
+
     def test_the_public_form_keeps_type_and_code(self) -> None:
         """A 5xx comes back as the same type, with the generic message."""
         error = se.ConfigurationError("internal detail", field="pool")

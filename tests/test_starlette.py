@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 
 import spice_errors as se
-from spice_errors import SpiceError, _problems
+from spice_errors import SpiceError, SpiceException, _problems
 from spice_errors.integrations.starlette import install_problem_handlers, problem_response
 
 if TYPE_CHECKING:
@@ -383,6 +384,27 @@ def test_websockets_pass_through(client: TestClient) -> None:
     with client.websocket_connect("/ws") as websocket:
         websocket.send_text("hello")
         assert "hello" == websocket.receive_text()
+
+
+def test_validation_errors_of_any_shape() -> None:
+    """Items FastAPI never sends (not a mapping, no location, no text) are read safely."""
+    from spice_errors.integrations.starlette import _validation_error
+
+    error = _validation_error([1, {"loc": "body", "msg": 5}, {"loc": ["query", "a/b~c"]}])
+    assert "The request is not valid: 2 problems" == error.message
+    first, second = error.errors
+    assert (None, "Invalid value", {}) == (first.field, first.message, dict(first.context))
+    assert ("a/b~c", {"pointer": "#/query/a~1b~0c"}) == (second.field, dict(second.context))
+    assert "The request is not valid: 0 problems" == _validation_error(None).message
+    assert "1 problem" in _validation_error([{"loc": ["body"], "msg": "m"}]).message
+
+
+def test_a_starlette_application_without_fastapi(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where FastAPI is not loaded, no validation handler is installed."""
+    monkeypatch.delitem(sys.modules, "fastapi.exceptions", raising=False)
+    app = Starlette(routes=ROUTES)
+    install_problem_handlers(app, catch_all=False)
+    assert {SpiceException, HTTPException} == set(app.exception_handlers)
 
 
 def test_problem_response() -> None:
