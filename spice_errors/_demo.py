@@ -1,8 +1,9 @@
-"""The demo's HTTP part: a scripted flaky server on 127.0.0.1, and calls to it."""
+"""The demo's HTTP part: a scripted flaky server on 127.0.0.1, calls to it, a server's answer."""
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import urllib.error
 import urllib.request
@@ -12,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import spice_errors as se
 
-__all__ = ["DemoServer", "demo_server", "get", "post"]
+__all__ = ["DemoServer", "Served", "demo_server", "get", "post", "serve_a_crash"]
 
 _PROBLEM = {"Content-Type": "application/problem+json"}
 
@@ -149,3 +150,47 @@ def _send(request: urllib.request.Request) -> se.SpiceResult[dict[str, object], 
         # urllib wraps the socket's own failure; that one says what happened.
         reason = exc.reason if isinstance(exc.reason, BaseException) else exc
         return se.failure(se.from_exception(reason))
+
+
+class Served:
+    """What a server answers for a route that crashed, in production and in development."""
+
+    __slots__ = ("debug", "log", "public")
+
+    def __init__(self, public: dict[str, object], debug: dict[str, object], log: list[str]) -> None:
+        self.public = public
+        self.debug = debug
+        self.log = log
+
+
+class _Lines(logging.Handler):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self.lines = lines
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def serve_a_crash() -> Served:
+    """A route failing with a ``KeyError`` that names the database: answered and logged.
+
+    The handlers of the Starlette integration do exactly this (without Starlette needed
+    here): the client gets the public problem, the log the masked report.
+    """
+    from spice_errors.integrations.starlette import log_answer
+
+    error = se.from_exception(KeyError("postgres://admin:hunter2@db.internal:5432/shop"))
+    public = se.http.to_problem(error, status=500, instance="/v1/orders/9")
+    debug = se.http.to_problem(error, status=500, instance="/v1/orders/9", debug=True)
+    lines: list[str] = []
+    logger = logging.getLogger("spice_errors.demo.server")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    handler = _Lines(lines)
+    logger.addHandler(handler)
+    try:
+        log_answer(logger, error, status=500, method="GET", path="/v1/orders/9")
+    finally:
+        logger.removeHandler(handler)
+    return Served(public, debug, lines)

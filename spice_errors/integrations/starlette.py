@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["install_problem_handlers", "problem_response", "problem_responses"]
+__all__ = ["install_problem_handlers", "log_answer", "problem_response", "problem_responses"]
 
 SERVER_LOGGER: Final = "spice_errors.server"
 """The logger `install_problem_handlers` reports to unless given another."""
@@ -176,24 +176,44 @@ class _Settings:
         )
 
     def log(self, request: Request, error: SpiceError, status: int) -> None:
-        """One record: the masked report for a 5xx, one line for a 4xx; never a traceback."""
-        level = logging.ERROR if status >= 500 else logging.INFO  # noqa: PLR2004 -- 5xx
-        if not self.logger.isEnabledFor(level):
-            return
-        text = error.report() if status >= 500 else str(error)  # noqa: PLR2004 -- 5xx
-        self.logger.log(
-            level,
-            "%s %s answered %d: %s",
-            request.method,
-            redact_text(request.url.path),
-            status,
-            text,
-            extra={
-                "error_code": error.code,
-                "http_status": status,
-                "request_id": _request_id(request),
-            },
+        """The record of one answer: see `log_answer`."""
+        log_answer(
+            self.logger,
+            error,
+            status=status,
+            method=request.method,
+            path=request.url.path,
+            request_id=_request_id(request),
         )
+
+
+def log_answer(  # noqa: PLR0913 -- what one record says, by name
+    logger: logging.Logger,
+    error: SpiceError,
+    *,
+    status: int,
+    method: str,
+    path: str,
+    request_id: str | None = None,
+) -> None:
+    """Log one problem answer: a 5xx at ERROR with the masked report, a 4xx as an INFO line.
+
+    The record never carries a traceback, whose text could hold a secret; its fields
+    ``error_code``, ``http_status`` and ``request_id`` are for structured handlers.
+    """
+    level = logging.ERROR if status >= 500 else logging.INFO  # noqa: PLR2004 -- 5xx
+    if not logger.isEnabledFor(level):
+        return
+    text = error.report() if status >= 500 else str(error)  # noqa: PLR2004 -- 5xx
+    logger.log(
+        level,
+        "%s %s answered %d: %s",
+        method,
+        redact_text(path),
+        status,
+        text,
+        extra={"error_code": error.code, "http_status": status, "request_id": request_id},
+    )
 
 
 def _request_id(request: Request) -> str | None:
