@@ -6,6 +6,7 @@ What a field accepts when read back is decided by its kind (`spice_errors._fast_
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, cast
 
@@ -22,6 +23,10 @@ __all__ = ["construct", "json_safe", "problem_member", "typed_fields"]
 # Deeper structures than this are cut, so that self-references end.
 _MAX_DEPTH: Final = 32
 _CUT: Final = "..."
+# Decimal digits per bit of an int (log10 2), to tell its length in digits without text.
+_DIGITS_PER_BIT: Final = 0.30103
+# An int of at most this many bits has fewer digits than any limit Python allows (640).
+_SHORT_INT_BITS: Final = 2_000
 
 
 def _hint_data(hint: RetryHint) -> dict[str, object]:
@@ -37,12 +42,14 @@ def json_safe(value: object, *, redact: bool = True, depth: int = 0) -> object: 
     """A copy that ``json.dumps`` accepts as standard JSON.
 
     Mappings become dicts with text keys, sequences and sets become lists, non-finite
-    floats and other objects become text (with URLs redacted when ``redact``).
+    floats and other objects become text (with URLs redacted when ``redact``). Ints are
+    kept whole unless ``redact``, which shortens huge ones; an int Python cannot write as
+    text (more digits than ``sys.get_int_max_str_digits()``) is always described.
     """
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, int):
-        return shown_int(value)
+        return shown_int(value) if redact else _whole_int(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
     if depth >= _MAX_DEPTH:
@@ -59,6 +66,25 @@ def json_safe(value: object, *, redact: bool = True, depth: int = 0) -> object: 
         return _hint_data(value)
     text = str(value)
     return redact_text(text) if redact else text
+
+
+def _whole_int(value: int) -> object:
+    """``value`` itself, unless Python cannot write it as text (more digits than its limit).
+
+    Only an int beyond ``sys.get_int_max_str_digits()`` is described instead: neither
+    ``json.dumps`` nor ``str`` would take it.
+    """
+    bits = value.bit_length()
+    if bits <= _SHORT_INT_BITS:
+        return value
+    limit = sys.get_int_max_str_digits()
+    if limit == 0 or bits * _DIGITS_PER_BIT < limit:
+        return value
+    try:
+        str(value)
+    except ValueError:
+        return f"<int of {bits} bits>"
+    return value
 
 
 def typed_fields(

@@ -6,7 +6,9 @@ import itertools
 import json
 import multiprocessing
 import pickle
+import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -21,6 +23,8 @@ from spice_errors._text import next_cause
 from tests import strategies
 
 CAUSE_TYPES = [ValueError, KeyError, RuntimeError, OSError, ConnectionResetError]
+CUT = "the cause chain is cut here: it had more than 64 links"
+"""The message of the link that ends a chain cut after 64 links."""
 
 
 @st.composite
@@ -160,7 +164,8 @@ class TestCauseChains:
             head = exc
         data = se.UnknownError("deep", cause=head).to_dict()
         back = se.error_from_dict(data)
-        assert 64 == len(chain(back.cause))
+        assert [f"level {9999 - index}" for index in range(64)] == chain(back.cause)[:64]
+        assert [CUT] == chain(back.cause)[64:]
 
     def test_implicit_context_is_followed(self) -> None:
         """Without __cause__, the implicit __context__ is the next link."""
@@ -264,7 +269,7 @@ class TestPickle:
         for upper, lower in itertools.pairwise(links):
             upper.__cause__ = lower
         back = pickle.loads(pickle.dumps(se.UnknownError("x", cause=links[0])))
-        assert [str(index) for index in range(64)] == chain(back.cause)
+        assert [*[str(index) for index in range(64)], CUT] == chain(back.cause)
 
     def test_spice_exception_with_unpicklable_cause(self) -> None:
         """The exception form pickles too."""
@@ -479,3 +484,349 @@ def test_deep_context_is_cut() -> None:
         cursor = cursor["next"]  # type: ignore[assignment]
     text = se.UnknownError("x", context={"deep": nested}).to_json(redact=False)
     assert '"..."' in text
+
+
+# -- chains through SpiceExceptions, cut at 64 links in every form --------------------------
+
+
+def spice_chain(length: int) -> SpiceError:
+    """``length`` errors, each the cause of the next through its SpiceException."""
+    error = SpiceError.unknown_error("link 0")
+    for index in range(1, length):
+        error = SpiceError.unknown_error(f"link {index}", cause=error.to_exception())
+    return error
+
+
+def alternating_chain(length: int) -> SpiceError:
+    """An error whose chain alternates plain exceptions and SpiceExceptions below them."""
+    head: BaseException | None = None
+    for index in range(length):
+        if index % 2:
+            head = SpiceError.unknown_error(f"link {index}", cause=head).to_exception()
+        else:
+            plain = RuntimeError(f"link {index}")
+            plain.__cause__ = head
+            head = plain
+    return se.UnknownError("top", cause=head)
+
+
+def every_form(error: SpiceError) -> dict[str, SpiceError]:
+    """``error`` rebuilt from each of its forms: dict, JSON, pickle, and those of results."""
+    failed = pickle.loads(pickle.dumps(Failure(error)))
+    exc = pickle.loads(pickle.dumps(error.to_exception()))
+    return {
+        "dict": se.error_from_dict(error.to_dict(redact=False)),
+        "json": se.error_from_json(error.to_json(redact=False)),
+        "redacted json": se.error_from_json(error.to_json()),
+        "pickle": pickle.loads(pickle.dumps(error)),
+        "result dict": se.result_from_dict(Failure(error).to_dict()).error_or_none(),
+        "result json": se.result_from_json(Failure(error).to_json()).error_or_none(),
+        "result pickle": failed.error_or_none(),
+        "exception pickle": exc.error,
+    }
+
+
+LINK_KINDS = ["plain", "implicit", "spice", "raised from", "unpicklable", "serialized"]
+"""The kinds of link `mixed_chain` makes."""
+
+
+class TestChainsThroughSpiceExceptions:
+    """A SpiceException's error's chain goes on with the chain: 64 links in all, then a mark."""
+
+    @pytest.mark.parametrize("length", [150, 500, 10_000])
+    @pytest.mark.parametrize("build", [spice_chain, alternating_chain])
+    def test_long_chains_are_cut_in_every_form(
+        self, build: Callable[[int], SpiceError], length: int
+    ) -> None:
+        """No form recurses out; each keeps the first 64 links and marks the cut."""
+        error = build(length)
+        expected = [*chain(error.cause)[:64], CUT]
+        for form, back in every_form(error).items():
+            assert error == back, form
+            assert expected == chain(back.cause), form
+            last = last_link(back.cause)
+            assert isinstance(last, SerializedException), form
+            assert "..." == last.type_name, form
+
+    def test_the_cut_in_the_data_form(self) -> None:
+        """The last link of a cut chain says so, as the data form marks its other cuts."""
+        data = spice_chain(100).to_dict()
+        node: Any = data["cause"]
+        for _ in range(64):
+            node = node["error"]["cause"]
+        assert {"type": "...", "message": CUT, "cause": None} == node
+
+    def test_a_chain_of_64_is_whole(self) -> None:
+        """Exactly 64 links travel whole, without a mark."""
+        error = se.UnknownError("top", cause=spice_chain(64).to_exception())
+        for form, back in every_form(error).items():
+            assert chain(error.cause) == chain(back.cause), form
+
+    def test_the_cut_mark_reads_back_the_same(self) -> None:
+        """A chain rebuilt with its mark writes the same data again."""
+        data = spice_chain(100).to_dict(redact=False)
+        again = se.error_from_dict(data).to_dict(redact=False)
+        assert strip_times(data) == strip_times(again)
+        twice = pickle.loads(pickle.dumps(pickle.loads(pickle.dumps(spice_chain(100)))))
+        assert [*chain(spice_chain(100).cause)[:64], CUT] == chain(twice.cause)
+
+    def test_both_branches_of_a_spice_exception_share_the_64_links(self) -> None:
+        """A SpiceException raised from something else than its error's cause keeps both.
+
+        Its error's chain and its own chain are both written, and the 64 links are
+        counted over the two.
+        """
+        below_error = plain_chain("error", 40)
+        below_raise = plain_chain("raise", 40)
+        exc = se.NetworkError("down", cause=below_error).to_exception()
+        exc.__cause__ = below_raise  # raise error.to_exception() from below_raise
+        error = se.UnknownError("top", cause=exc)
+        for form, back in every_form(error).items():
+            inner = back.cause
+            assert isinstance(inner, se.SpiceException), form
+            via_error, via_raise = chain(inner.error.cause), chain(inner.__cause__)
+            assert [f"error {index}" for index in range(40)] == via_error, form
+            assert [*[f"raise {index}" for index in range(23)], CUT] == via_raise, form
+
+    def test_a_loop_through_a_spice_exception_ends(self) -> None:
+        """A chain that loops back through a SpiceException's error is cut at the repeat."""
+        plain = ValueError("plain")
+        exc = se.NetworkError("down", cause=plain).to_exception()
+        plain.__cause__ = exc
+        error = se.UnknownError("top", cause=exc)
+        for form, back in every_form(error).items():
+            assert ["down", "plain"] == chain(back.cause), form
+
+    def test_the_reader_counts_links_through_spice_exceptions(self) -> None:
+        """Data holding more than 64 links, however nested, is refused."""
+        data = spice_chain(66).to_dict(redact=False)
+        node: Any = data["cause"]
+        for _ in range(63):
+            node = node["error"]["cause"]
+        assert "..." == node["error"]["cause"]["type"]
+        node["error"]["cause"] = {"type": "builtins.ValueError", "message": "65th", "cause": None}
+        with pytest.raises(se.SpiceException, match="longer than 64 links"):
+            se.error_from_dict(data)
+
+    def test_the_reader_stops_at_the_mark(self) -> None:
+        """Whatever follows a mark of a cut is not read."""
+        cause = {"type": "...", "message": "cut", "cause": {"type": 1}}
+        back = se.error_from_dict({"code": "UNKNOWN_ERROR", "message": "x", "cause": cause})
+        assert ["cut"] == chain(back.cause)
+
+    @given(st.lists(st.sampled_from(LINK_KINDS), max_size=200))
+    def test_any_chain_travels(self, kinds: list[str]) -> None:
+        """Any chain of mixed links (0 to 200) pickles and goes through JSON; 64 kept."""
+        error = se.UnknownError("top", cause=mixed_chain(kinds))
+        expected = chain(error.cause)
+        if len(expected) > 64:
+            expected = [*expected[:64], CUT]
+        for back in (
+            pickle.loads(pickle.dumps(error)),
+            se.error_from_json(error.to_json(redact=False)),
+        ):
+            assert error == back
+            assert expected == chain(back.cause)
+
+
+def mixed_chain(kinds: list[str]) -> BaseException | None:
+    """A chain with one link of each kind named, the first on top."""
+    head: BaseException | None = None
+    for index, kind in enumerate(reversed(kinds)):
+        message = f"{kind} {index}"
+        link: BaseException
+        if kind == "spice":
+            link = se.ValidationError(message, field="f", cause=head).to_exception()
+        elif kind == "raised from":
+            link = se.ValidationError(message).to_exception()
+        elif kind == "unpicklable":
+            link = NeedsTwo(message, "x")
+        elif kind == "serialized":
+            link = SerializedException("mylib.Gone", message)
+        else:
+            link = ValueError(message)
+        if kind == "implicit":
+            link.__context__ = head
+        elif kind != "spice":
+            link.__cause__ = head
+        head = link
+    return head
+
+
+def plain_chain(name: str, length: int) -> BaseException:
+    """``length`` plain exceptions, ``name 0`` on top."""
+    links = [ValueError(f"{name} {index}") for index in range(length)]
+    for upper, lower in itertools.pairwise(links):
+        upper.__cause__ = lower
+    return links[0]
+
+
+def last_link(cause: BaseException | None) -> BaseException | None:
+    """The last link of a chain (with no loop)."""
+    while cause is not None and next_cause(cause) is not None:
+        cause = next_cause(cause)
+    return cause
+
+
+def strip_times(data: object) -> object:
+    """``data`` without its timestamps, which differ between errors made apart."""
+    if isinstance(data, dict):
+        return {key: strip_times(value) for key, value in data.items() if key != "timestamp"}
+    return data
+
+
+class TestNotes:
+    """Notes (PEP 678) on the links of a chain travel with them."""
+
+    def charging(self) -> se.SpiceException:
+        exc = se.NetworkError("Card declined", status_code=402).to_exception()
+        exc.add_note("while charging order 7")
+        return exc
+
+    def test_a_spice_exception_in_a_chain_keeps_its_notes(self) -> None:
+        """Pickled as a cause: its own note with the code, once, and the note added."""
+        exc = self.charging()
+        assert ["spice_errors: NETWORK_ERROR", "while charging order 7"] == [
+            note.partition(" context=")[0] for note in exc.__notes__
+        ]
+        error = se.UnknownError("checkout failed", cause=exc)
+        for form in ("pickle", "exception pickle", "result pickle", "dict", "json"):
+            back = every_form(error)[form].cause
+            assert isinstance(back, se.SpiceException), form
+            assert exc.__notes__ == back.__notes__, form
+
+    def test_a_spice_exception_pickled_alone_keeps_its_notes(self) -> None:
+        """pickle.loads(pickle.dumps(exc)) gives every note back, none doubled."""
+        exc = self.charging()
+        back = pickle.loads(pickle.dumps(exc))
+        assert exc.__notes__ == back.__notes__
+        assert exc.error == back.error
+
+    def test_notes_in_the_data_form(self) -> None:
+        """A link's added notes are data, masked unless redact=False."""
+        exc = self.charging()
+        exc.add_note("retrying https://bob:S3cr3t@pay.example/v1?token=S3cr3t")
+        plain = ValueError("bad card")
+        plain.add_note("token=S3cr3t-plain")
+        exc.__cause__ = plain
+        error = se.UnknownError("checkout failed", cause=exc)
+        cause: Any = error.to_dict()["cause"]
+        assert [
+            "while charging order 7",
+            "retrying https://pay.example/v1?token=***",
+        ] == cause["notes"]
+        assert ["token=***"] == cause["cause"]["notes"]
+        raw: Any = error.to_dict(redact=False)["cause"]
+        assert "token=S3cr3t-plain" == raw["cause"]["notes"][0]
+        back = se.error_from_dict(error.to_dict(redact=False))
+        assert isinstance(back.cause, se.SpiceException)
+        assert exc.__notes__ == back.cause.__notes__
+        assert ["token=S3cr3t-plain"] == back.cause.__cause__.__notes__  # type: ignore[union-attr]
+        assert "S3cr3t" not in error.to_json()
+
+    def test_a_plain_link_without_notes_has_no_notes_key(self) -> None:
+        """The common link stays three keys."""
+        cause: Any = se.UnknownError("x", cause=ValueError("v")).to_dict()["cause"]
+        assert ["type", "message", "cause"] == list(cause)
+
+    def test_notes_of_links_that_do_not_pickle(self) -> None:
+        """A link in its data form, in a pickled chain, keeps its notes."""
+        unpicklable = NeedsTwo("half", "x")
+        unpicklable.add_note("seen in worker 3")
+        stand_in = pickle.loads(pickle.dumps(se.UnknownError("x", cause=unpicklable))).cause
+        assert isinstance(stand_in, SerializedException)
+        assert ["seen in worker 3"] == stand_in.__notes__
+        alone = SerializedException("mylib.Gone", "gone")
+        alone.add_note("a note")
+        assert ["a note"] == pickle.loads(pickle.dumps(alone)).__notes__
+
+    @pytest.mark.parametrize("notes", ["a note", [1], {"a": 1}])
+    def test_bad_notes_are_refused(self, notes: object) -> None:
+        """Notes must be a list of text."""
+        cause = {"type": "builtins.ValueError", "message": "x", "notes": notes, "cause": None}
+        with pytest.raises(se.SpiceException, match="'notes' must be a list of text"):
+            se.error_from_dict({"code": "UNKNOWN_ERROR", "message": "x", "cause": cause})
+
+
+class TestSpiceExceptionText:
+    """str() of a SpiceException is its message masked, also once rebuilt."""
+
+    @pytest.mark.parametrize(
+        "message",
+        [
+            "plain words",
+            "GET https://bob:S3cr3t@api.example/v1?access_token=S3cr3t failed",
+            "Authorization: Bearer S3cr3t-token was refused",
+            "",
+        ],
+    )
+    def test_rebuilt_from_pickle_or_json(self, message: str) -> None:
+        """The same str from pickle (alone, and in a chain) and from both JSON forms."""
+        exc = se.AuthenticationError(message, context={"api_key": "S3cr3t"}).to_exception()
+        assert "S3cr3t" not in str(exc)
+        error = se.UnknownError("x", cause=exc)
+        rebuilt = [
+            pickle.loads(pickle.dumps(exc)),
+            pickle.loads(pickle.dumps(error)).cause,
+            se.error_from_json(error.to_json()).cause,
+            se.error_from_json(error.to_json(redact=False)).cause,
+        ]
+        for back in rebuilt:
+            assert isinstance(back, se.SpiceException)
+            assert str(exc) == str(back)
+            assert exc.args == back.args
+
+    @given(st.text(max_size=40))
+    def test_any_message(self, message: str) -> None:
+        """Whatever the message, pickle and trusted JSON give back the same str."""
+        exc = se.UnknownError(message).to_exception()
+        error = se.UnknownError("x", cause=exc)
+        assert str(exc) == str(pickle.loads(pickle.dumps(exc)))
+        assert str(exc) == str(se.error_from_json(error.to_json(redact=False)).cause)
+
+
+class TestValuesJsonHolds:
+    """redact=False keeps every value JSON can hold."""
+
+    def test_a_677_digit_int(self) -> None:
+        """Kept whole by redact=False, and read back equal."""
+        error = se.UnknownError("x", context={"n": 10**676, "nested": [-(10**676)]})
+        assert 677 == len(str(error.context["n"]))
+        assert se.error_from_json(error.to_json(redact=False)).context == error.context
+        assert 10**676 == error.to_dict(redact=False)["context"]["n"]  # type: ignore[index]
+        json.loads(error.to_json())  # the masked form may shorten it, and is JSON still
+        assert Success(10**676) == se.result_from_json(Success(10**676).to_json())
+
+    def test_up_to_pythons_digit_limit(self) -> None:
+        """An int of as many digits as Python writes is kept; one more is described."""
+        limit = sys.get_int_max_str_digits()
+        widest = 10**limit - 1
+        error = se.UnknownError("x", context={"widest": widest, "over": 10**limit})
+        context: Any = error.to_dict(redact=False)["context"]
+        assert widest == context["widest"]
+        assert f"<int of {(10**limit).bit_length()} bits>" == context["over"]
+        back = se.error_from_json(error.to_json(redact=False))
+        assert widest == back.context["widest"]
+
+    @pytest.mark.parametrize("limit", [0, 640])
+    def test_another_digit_limit(self, limit: int) -> None:
+        """The limit is Python's as set now: none at all, or a lower one."""
+        before = sys.get_int_max_str_digits()
+        sys.set_int_max_str_digits(limit)
+        try:
+            context: Any = se.UnknownError("x", context={"n": 10**5000}).to_dict(redact=False)
+        finally:
+            sys.set_int_max_str_digits(before)
+        expected = 10**5000 if limit == 0 else f"<int of {(10**5000).bit_length()} bits>"
+        assert expected == context["context"]["n"]
+
+    def test_lone_surrogates_are_escaped(self) -> None:
+        """JSON text holding a lone surrogate still encodes as UTF-8, and reads back equal."""
+        error = se.UnknownError("name \udcff", context={"path": "/srv/\udcff", "é": "é"})
+        for redact in (True, False):
+            text = error.to_json(redact=redact)
+            text.encode()
+            assert "\\udcff" in text
+        back = se.error_from_json(error.to_json(redact=False))
+        assert (error.message, error.context) == (back.message, back.context)
+        assert '"é":"é"' in se.UnknownError("x", context={"é": "é"}).to_json()
