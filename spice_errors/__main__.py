@@ -251,7 +251,17 @@ class _Parser(argparse.ArgumentParser):
     """Usage errors in one line, exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        # An argument quoted in the message may hold a line break or a lone surrogate.
+        line = message.replace("\r", "\\r").replace("\n", "\\n")
+        _write(sys.stderr, f"{self.prog}: error: {line}\n")
+        self.exit(2)
+
+
+def _write(stream: TextIO, text: str) -> None:
+    """Write ``text`` so that no encoding error can stop it: see `printable`."""
+    from spice_errors._explain import printable
+
+    stream.write(printable(text, getattr(stream, "encoding", None)))
 
 
 _EXPLAIN_EXAMPLE = """examples:
@@ -313,16 +323,24 @@ def main(argv: Sequence[str] | None = None, stream: TextIO | None = None) -> int
     out = sys.stdout if stream is None else stream
     if args.command == "demo":
         return _demo(out, color=_wants_color(out, no_color=args.no_color))
-    from spice_errors._explain import BadInput, explain, parse_body, parse_header, parse_status
+    from spice_errors._explain import (
+        BadInput,
+        explain,
+        parse_body,
+        parse_header,
+        parse_method,
+        parse_status,
+    )
 
     try:
         status = parse_status(args.status)
         headers = [parse_header(text) for text in args.header]
+        method = parse_method(args.method)
         body = None if args.body is None else parse_body(args.body)
     except BadInput as exc:
-        sys.stderr.write(f"python -m spice_errors explain: error: {exc}\n")
+        _write(sys.stderr, f"python -m spice_errors explain: error: {exc}\n")
         return 2
-    explain(status, headers, body, method=args.method.upper(), as_json=args.json, out=out)
+    _write(out, explain(status, headers, body, method=method, as_json=args.json))
     return 0
 
 

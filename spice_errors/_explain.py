@@ -3,53 +3,182 @@
 from __future__ import annotations
 
 import json
+import string
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import Final, cast
 
 from spice_errors._classify import classify, proves_never_sent, requested_wait
 from spice_errors._errors import SpiceError
+from spice_errors._fields import json_safe
 from spice_errors._policy import RetryPolicy
 from spice_errors._response import read_response
 from spice_errors._text import in_range
 from spice_errors.http import status_for, to_problem
 
-__all__ = ["BadInput", "explain", "parse_body", "parse_header", "parse_status"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "MAX_BODY_DEPTH",
+    "BadInput",
+    "explain",
+    "parse_body",
+    "parse_header",
+    "parse_method",
+    "parse_status",
+    "printable",
+]
+
+MAX_BODY_BYTES: Final = 16 * 1024 * 1024
+"""A larger ``--body`` is refused: it is no answer worth explaining, and would be slow."""
+MAX_BODY_DEPTH: Final = 128
+"""A ``--body`` nested deeper than this is refused, long before Python's recursion limit."""
+_STATUS_DIGITS: Final = 3
+_SHOWN: Final = 60
+"""Characters of a bad argument that its message quotes."""
+# RFC 9110 section 5.6.2: what header names and methods are made of.
+_TOKEN: Final = frozenset(string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~")
+# What no HTTP field value can hold (RFC 9110 section 5.5).
+_NOT_IN_VALUES: Final = frozenset("\r\n\0")
 
 
 class BadInput(Exception):  # noqa: N818 -- a usage problem, reported in one line
     """Input the command cannot use; its message is the line shown to the user."""
 
 
+def _shown(text: str) -> str:
+    """Bad input as a message quotes it: escaped, on one line, and cut short."""
+    if len(text) <= _SHOWN:
+        return repr(text)
+    return f"{text[:_SHOWN]!r}... ({len(text)} characters)"
+
+
+def _is_token(text: str) -> bool:
+    return bool(text) and all(char in _TOKEN for char in text)
+
+
+def printable(text: str, encoding: str | None) -> str:
+    """``text`` as a stream in ``encoding`` can write it: what it cannot hold escaped.
+
+    A lone surrogate (``os.fsdecode`` makes one of each byte that is not UTF-8) can be
+    written in no encoding; it becomes its backslash escape.
+    """
+    if text.isascii():
+        return text
+    try:
+        return text.encode(encoding or "utf-8", "backslashreplace").decode(encoding or "utf-8")
+    except LookupError:  # an encoding Python does not know: plain ASCII is safe anywhere
+        return text.encode("ascii", "backslashreplace").decode("ascii")
+
+
 def parse_status(text: str) -> int:
-    """An HTTP status from 100 to 599."""
-    if not text.isdecimal() or not in_range(int(text), 100, 599):
-        msg = f"STATUS must be an HTTP status from 100 to 599, got {text!r}"
+    """An HTTP status from 100 to 599, in ASCII digits."""
+    digits = text.isascii() and text.isdigit() and len(text) == _STATUS_DIGITS
+    if not (digits and in_range(int(text), 100, 599)):
+        msg = f"STATUS must be an HTTP status from 100 to 599, got {_shown(text)}"
         raise BadInput(msg)
     return int(text)
 
 
 def parse_header(text: str) -> tuple[str, str]:
-    """A ``Name: value`` header."""
+    """A ``Name: value`` header: the name a token, the value on one line."""
     name, colon, value = text.partition(":")
-    if not colon or not name.strip() or any(char.isspace() for char in name.strip()):
-        msg = f"-H takes 'Name: value', got {text!r}"
+    name, value = name.strip(), value.strip()
+    if not colon or not _is_token(name):
+        msg = (
+            "-H takes 'Name: value', the name made of letters, digits and "
+            f"!#$%&'*+-.^_`|~, got {_shown(text)}"
+        )
         raise BadInput(msg)
-    return name.strip(), value.strip()
+    if not _NOT_IN_VALUES.isdisjoint(value):
+        msg = f"-H {name}: a header value cannot hold a line break or NUL, got {_shown(value)}"
+        raise BadInput(msg)
+    return name, value
 
 
-def parse_body(text: str) -> object:
-    """A JSON body, given inline or as ``@file``."""
+def parse_method(text: str) -> str:
+    """A request method: a token, such as ``GET`` or ``post`` (upper-cased)."""
+    if not _is_token(text):
+        msg = f"--method must be an HTTP method such as GET or POST, got {_shown(text)}"
+        raise BadInput(msg)
+    return text.upper()
+
+
+def parse_body(text: str) -> str:
+    """A JSON body, given inline or as ``@file``: its text, checked.
+
+    It must be UTF-8, at most `MAX_BODY_BYTES` long and nested at most `MAX_BODY_DEPTH`
+    levels deep; the text itself is what the answer is read from, as it would be.
+    """
     if text.startswith("@"):
-        try:
-            text = Path(text[1:]).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            msg = f"--body {text[:60]!r}: cannot read the file ({type(exc).__name__})"
-            raise BadInput(msg) from exc
+        text = _read_file(text[1:])
+    else:
+        _check_text(text)
     try:
-        return json.loads(text)
-    except ValueError as exc:
+        parsed = json.loads(text)
+    except RecursionError:
+        parsed = None
+        depth = MAX_BODY_DEPTH + 1
+    except json.JSONDecodeError as exc:
         msg = f"--body is not valid JSON: {exc}"
         raise BadInput(msg) from exc
+    except ValueError as exc:  # an integer longer than Python reads
+        msg = f"--body holds a number too long for Python: {exc}".partition(";")[0]
+        raise BadInput(msg) from exc
+    else:
+        depth = _depth(parsed)
+    if depth > MAX_BODY_DEPTH:
+        msg = f"--body is nested deeper than {MAX_BODY_DEPTH} levels"
+        raise BadInput(msg)
+    return text
+
+
+def _check_text(text: str) -> None:
+    if len(text) > MAX_BODY_BYTES:
+        msg = f"--body is longer than {MAX_BODY_BYTES // 2**20} MiB"
+        raise BadInput(msg)
+    try:
+        text.encode()
+    except UnicodeEncodeError as exc:
+        msg = f"--body is not UTF-8 text: {text[exc.start]!r} at character {exc.start}"
+        raise BadInput(msg) from exc
+
+
+def _read_file(path: str) -> str:
+    try:
+        with Path(path).open("rb") as file:
+            data = file.read(MAX_BODY_BYTES + 1)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        msg = f"--body @{_shown(path)}: cannot read the file ({type(exc).__name__})"
+        raise BadInput(msg) from exc
+    if len(data) > MAX_BODY_BYTES:
+        msg = f"--body @{_shown(path)}: the file is larger than {MAX_BODY_BYTES // 2**20} MiB"
+        raise BadInput(msg)
+    try:
+        return data.decode()
+    except UnicodeDecodeError as exc:
+        msg = (
+            f"--body @{_shown(path)}: the file is not UTF-8 text "
+            f"(byte {data[exc.start]:#04x} at offset {exc.start})"
+        )
+        raise BadInput(msg) from exc
+
+
+def _depth(value: object) -> int:
+    """How deep ``value``'s lists and objects nest, counted without recursion."""
+    deepest = 0
+    todo: list[tuple[object, int]] = [(value, 1)]
+    while todo and deepest <= MAX_BODY_DEPTH:
+        item, depth = todo.pop()
+        children: Iterable[object]
+        if isinstance(item, dict):
+            children = cast("dict[object, object]", item).values()
+        elif isinstance(item, list):
+            children = cast("list[object]", item)
+        else:
+            continue
+        deepest = max(deepest, depth)
+        todo.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def _retry(error: SpiceError, method: str) -> dict[str, object]:
@@ -154,17 +283,16 @@ def _read_lines(read: dict[str, object]) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def explain(  # noqa: PLR0913 -- one parameter per option
+def explain(
     status: int,
     headers: list[tuple[str, str]],
-    body: object,
+    body: str | None,
     *,
     method: str,
     as_json: bool,
-    out: TextIO,
-) -> None:
-    """Write what `from_response` makes of the answer, and what follows from it."""
-    content = json.dumps(body).encode() if body is not None else None
+) -> str:
+    """What `from_response` makes of the answer, and what follows from it, as text."""
+    content = body.encode() if body is not None else None
     headers = [*headers]
     if body is not None and not any(name.lower() == "content-type" for name, _ in headers):
         headers.append(("Content-Type", "application/json"))
@@ -176,16 +304,19 @@ def explain(  # noqa: PLR0913 -- one parameter per option
     server_status = status_for(error)
     if as_json:
         report = {
-            "read": read,
+            "read": json_safe(read, redact=False),
             "error": error.to_dict(),
-            "retry": retry,
+            "retry": json_safe(retry, redact=False),
             "problem": problem,
             "server_status": server_status,
         }
-        out.write(json.dumps(report) + "\n")
-        return
-    out.write(error.report() + "\n\n")
-    out.write(_read_lines(read))
-    out.write(_retry_lines(retry, method))
-    out.write(f"A server would answer: {server_status}\n\nProblem document:\n")
-    out.write(json.dumps(problem, indent=2) + "\n")
+        return json.dumps(report, allow_nan=False) + "\n"
+    return "".join(
+        (
+            error.report() + "\n\n",
+            _read_lines(read),
+            _retry_lines(retry, method),
+            f"A server would answer: {server_status}\n\nProblem document:\n",
+            json.dumps(problem, indent=2) + "\n",
+        )
+    )

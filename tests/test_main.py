@@ -135,3 +135,24 @@ def test_demo_server_unknown_path() -> None:
         error = get(f"{server.base}/nowhere").error_or_none()
     assert error is not None
     assert 404 == error.context["http_status"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["explain", "400", "--x\ny"], "unrecognized arguments: --x\\ny"),
+        (["explain", "400", "--x\r\ny"], "unrecognized arguments: --x\\r\\ny"),
+        (["\udcff"], "invalid choice: '\\udcff'"),
+    ],
+)
+def test_usage_errors_are_one_line(
+    argv: list[str], shown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A usage error quoting a line break or a lone surrogate is still one printable line."""
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert 2 == caught.value.code
+    err = capsys.readouterr().err
+    assert 1 == len(err.splitlines())
+    assert shown in err
+    err.encode()
