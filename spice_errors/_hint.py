@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from spice_errors._redact import redact_text
 from spice_errors._text import is_int_at_least, is_number
 
 if TYPE_CHECKING:
@@ -38,9 +39,12 @@ def _check_max_attempts(_hint: RetryHint, _attribute: object, value: int | None)
         raise ValueError(msg)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class RetryHint:
     """What a failure says about retrying it: wait this long, try at most so often, or skip.
+
+    Its ``repr`` (and ``str``) shows the reason with secrets masked, as every rendering
+    of an error does; the ``reason`` attribute itself is kept as given.
 
     Attributes:
         retry_after_ms: The wait the server (or the producer of the error) asked for.
@@ -91,6 +95,20 @@ class RetryHint:
             ValueError: When ``n`` is not an int >= 1.
         """
         return cls(max_attempts=n, reason=reason)
+
+    def __repr__(self) -> str:
+        return (
+            f"RetryHint(retry_after_ms={self.retry_after_ms!r}, "
+            f"max_attempts={self.max_attempts!r}, skip_retry={self.skip_retry!r}, "
+            f"reason={self._redacted().reason!r})"
+        )
+
+    def _redacted(self) -> RetryHint:
+        """This hint with its reason masked: what renderings of an error show and write."""
+        if self.reason is None:
+            return self
+        reason = redact_text(self.reason)
+        return self if reason == self.reason else attrs.evolve(self, reason=reason)
 
     @property
     def retry_after(self) -> timedelta | None:

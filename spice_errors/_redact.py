@@ -1,15 +1,39 @@
-"""What counts as a secret, and how secrets are masked.
+r"""What counts as a secret, and how secrets are masked.
 
 This module imports only the shared rules (`_text`), so every other module can use it.
 Masking works on copies: the objects a user built are never changed.
+
+Text is masked in passes, each linear in its length and each run only when the text
+holds the character it needs: URLs with a scheme (``://``), userinfo without one
+(``@``), ``name=value`` pairs (``=``), ``Authorization:``, ``Bearer`` and ``Basic``,
+and quoted mapping keys (``'token': ...``). A pass only replaces a secret with `MASK`:
+the text around it is kept exactly.
+
+Where a URL or a value ends in prose: at white space, ``"``, ``<``, ``>`` or a
+backtick (a value in prose also at ``&``, ``#``, ``;`` and ``,``). Then trailing
+``. , : ; ! ? ' \`` are taken for punctuation, and a trailing ``)``, ``]`` or ``}``
+belongs to it only when a ``(``, ``[`` or ``{`` in it balances it: ``(GET
+https://h/x?key=abc)`` masks ``abc`` and keeps the ``)``, ``https://h/wiki/A_(b)`` keeps
+its own. Inside a value the same characters are part of it (``key=S3C'R)ET&b=1`` masks
+``S3C'R)ET``).
+
+Values are walked through mappings (header objects too), lists, tuples, sets,
+frozensets, deques, dataclass and attrs instances, named tuples and simple namespaces;
+the package's own types show themselves masked (a `RetryHint` gives a masked copy
+through its ``_redacted`` method).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import threading
-from collections.abc import Mapping
-from typing import Any, Final, cast
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType, SimpleNamespace
+from typing import Any, Final, TypeAlias, cast
+
+import attrs
 
 from spice_errors._text import LazyPattern
 
@@ -23,18 +47,23 @@ __all__ = [
     "register_secret_names",
     "restore_names",
     "secret_names",
+    "shown_int",
     "snapshot_names",
 ]
 
 MASK: Final = "***"
 """What a masked value is replaced with."""
 
+# -- secret names ---------------------------------------------------------------------------
+
 _DEFAULT_NAMES: Final = frozenset(
     {
         "apikey",
+        "accesskey",
         "authorization",
         "password",
         "passwd",
+        "passphrase",
         "secret",
         "token",
         "cookie",
@@ -44,19 +73,25 @@ _DEFAULT_NAMES: Final = frozenset(
         "session",
     },
 )
+# Whole words only: as parts of words they are too common ("author", "keyboard", "monkey").
+_SECRET_WORDS: Final = frozenset({"auth", "key", "pwd", "pass", "jwt", "bearer", "sid", "otp"})
 # Query parameters that carry secrets under short names no context key would use
-# (`?key=` for API keys, `?sig=` for signed URLs, `?code=` for OAuth codes).
-_QUERY_ONLY_NAMES: Final = frozenset({"key", "sig", "code", "auth", "pass", "pwd", "jwt"})
+# (`?sig=` for signed URLs, `?code=` for OAuth codes).
+_QUERY_ONLY_NAMES: Final = frozenset({"sig", "code"})
+_QUERY_ONLY_LENGTH: Final = 8  # longer names are none of these, whatever their separators
 
-_SEPARATORS: Final = str.maketrans("", "", "_-. ")
-# Containers are masked to this depth; anything deeper is replaced wholesale, so a
-# self-referencing context cannot recurse without end.
-_MAX_DEPTH: Final = 16
+_SEPARATORS: Final = str.maketrans("", "", "_-.:/ \t\n\r\f\v")
+# The words of a key: runs of capitals (an acronym, "API" of "APIKey"), capitalized or
+# lower-case words, and numbers. Everything else separates words.
+_WORDS: Final = LazyPattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _CACHE_LIMIT: Final = 4096
+# Longer keys are judged each time: the cache never holds a long key alive.
+_CACHED_KEY_LENGTH: Final = 256
 
 _lock = threading.Lock()
-_names: frozenset[str] = _DEFAULT_NAMES
-_cache: dict[str, bool] = {}
+# The names and the cache of answers for them, swapped together, so that an answer
+# computed with old names can only land in the old cache, which nobody reads any more.
+_state: tuple[frozenset[str], dict[str, bool]] = (_DEFAULT_NAMES, {})
 
 
 def _normalize(name: str) -> str:
@@ -68,14 +103,16 @@ def secret_names() -> frozenset[str]:
 
     .. versionadded:: 0.1.0
     """
-    return _names
+    return _state[0]
 
 
 def register_secret_names(*names: str) -> None:
     """Treat keys containing any of ``names`` as secret, from now on.
 
-    Names are normalized as keys are: lower-cased, with ``_``, ``-``, ``.`` and spaces
-    removed, so ``register_secret_names("otp-code")`` masks ``X-OTP-Code``.
+    Names are normalized as keys are: lower-cased, with ``_``, ``-``, ``.``, ``:``,
+    ``/`` and spaces removed, so ``register_secret_names("otp-code")`` masks
+    ``X-OTP-Code``. Safe while other threads render errors: a key is judged with the
+    names before or after the call, never cached with the old ones afterwards.
 
     Args:
         *names: Name fragments to add to the built-in list.
@@ -85,71 +122,104 @@ def register_secret_names(*names: str) -> None:
 
     .. versionadded:: 0.1.0
     """
-    global _names  # noqa: PLW0603 -- one process-wide set, swapped atomically under the lock
+    global _state  # noqa: PLW0603 -- one process-wide state, swapped atomically under the lock
     normalized = {_normalize(name) for name in names}
     if "" in normalized:
         msg = f"secret names must contain a letter or digit, got {names!r}"
         raise ValueError(msg)
     with _lock:
-        _names = _names | normalized
-        _cache.clear()
+        _state = (_state[0] | normalized, {})
 
 
 def snapshot_names() -> frozenset[str]:
     """The secret names as they are now, for `restore_names` (tests use it)."""
-    return _names
+    return _state[0]
 
 
 def restore_names(saved: frozenset[str]) -> None:
     """Put back the secret names `snapshot_names` saw."""
-    global _names  # noqa: PLW0603 -- as in register_secret_names
+    global _state  # noqa: PLW0603 -- as in register_secret_names
     with _lock:
-        _names = saved
-        _cache.clear()
+        _state = (saved, {})
 
 
 def is_secret_key(key: object) -> bool:
     """Tell whether a context key, header name or field name names a secret.
 
-    A key is secret when its lower-cased form with separators removed contains one of
-    `secret_names`.
+    A key is secret when its lower-cased form with separators (``_``, ``-``, ``.``,
+    ``:``, ``/``, spaces) removed contains one of `secret_names`, or when one of its
+    words is exactly ``auth``, ``key``, ``pwd``, ``pass``, ``jwt``, ``bearer``, ``sid``
+    or ``otp``. Words are split at anything but letters and digits, at camelCase and
+    between letters and digits: ``access_token``, ``X-Api-Key``, ``apiKey``, ``auth``
+    and ``pwd2`` are secret; ``author``, ``keyboard`` and ``monkey`` are not. A
+    ``bytes`` name (as ASGI servers give header names) is read as Latin-1.
+
+    Examples:
+        >>> is_secret_key("X-Api-Key"), is_secret_key("idempotencyKey"), is_secret_key("author")
+        (True, True, False)
 
     .. versionadded:: 0.1.0
     """
-    if not isinstance(key, str):
+    if isinstance(key, bytes):
+        key = key.decode("latin-1")
+    elif not isinstance(key, str):
         return False
-    found = _cache.get(key)
+    return _is_secret_name(key)
+
+
+def _is_secret_name(key: str) -> bool:
+    names, cache = _state
+    found = cache.get(key)
     if found is None:
-        normalized = _normalize(key)
-        found = any(name in normalized for name in _names)
-        if len(_cache) >= _CACHE_LIMIT:
-            _cache.clear()
-        _cache[key] = found
+        found = _names_a_secret(key, names)
+        if len(key) <= _CACHED_KEY_LENGTH:
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            cache[key] = found
     return found
 
 
+def _names_a_secret(key: str, names: frozenset[str]) -> bool:
+    normalized = _normalize(key)
+    if any(name in normalized for name in names):
+        return True
+    if not any(word in normalized for word in _SECRET_WORDS):
+        return False  # the common case: no word to look for, no need to split
+    return any(word.lower() in _SECRET_WORDS for word in _WORDS.get().findall(key))
+
+
 def _is_secret_query_name(name: str) -> bool:
-    return is_secret_key(name) or _normalize(name) in _QUERY_ONLY_NAMES
+    """A query parameter's name, read after percent- and plus-decoding (twice encoded too)."""
+    if "%" in name or "+" in name:
+        for _ in range(3):  # decoding a decoded name again changes nothing that matters
+            name = _percent_decoded(name.replace("+", " "))
+    if _is_secret_name(name):
+        return True
+    return len(name) <= _QUERY_ONLY_LENGTH and _normalize(name) in _QUERY_ONLY_NAMES
 
 
-def _redact_query(query: str) -> str:
-    # Split at "&", and at ";" and a stray second "?" too: "?q=x?api_key=..." is common.
-    parts = _QUERY_SEPARATORS.get().split(query)
-    for index in range(0, len(parts), 2):
-        name, sep, _value = parts[index].partition("=")
-        if sep and _is_secret_query_name(name):
-            parts[index] = f"{name}={MASK}"
-    return "".join(parts)
+# -- URLs -----------------------------------------------------------------------------------
 
-
-_QUERY_SEPARATORS: Final = LazyPattern(r"([&;?])")
 _SCHEME: Final = LazyPattern(r"[A-Za-z][A-Za-z0-9+.\-]{0,31}")
+_PARAM_SEPARATORS: Final = LazyPattern(r"([&;?])")
+_PERCENT: Final = LazyPattern(r"(?:%[0-9A-Fa-f]{2})+")
+# How many times a value may hold an encoded URL holding an encoded URL: more is no
+# redirect chain but an attack, and the value is masked whole.
+_MAX_NESTING: Final = 8
 
 
 def redact_url(url: str) -> str:
     """Return ``url`` without userinfo and with sensitive query values masked.
 
-    Works on any string: text that is not a URL comes back unchanged.
+    Works on any string: text that is not a URL comes back unchanged. The whole string
+    is taken for the URL (`redact_text` finds URLs in prose). Userinfo goes also from
+    scheme-relative (``//user:pw@host``) and schemeless (``user:pw@host``) URLs, and
+    from URLs nested in the path or in a query value.
+
+    The query (and a fragment holding ``=``) is split at ``&``, ``;`` and ``?``; a
+    parameter's name is read after percent- and plus-decoding, and a secret value runs
+    to the next ``&``, across ``;`` and ``?``. A value that holds a secret only once
+    percent-decoded (an encoded URL with its userinfo, say) is masked whole.
 
     Examples:
         >>> redact_url("https://user:pw@api.example.com/v1?api_key=abc&page=2")
@@ -159,54 +229,181 @@ def redact_url(url: str) -> str:
     """
     if "@" not in url and "?" not in url and "#" not in url:
         return url  # nothing that could hide a secret: the common case, kept cheap
+    return _redact_url(url, 0)
+
+
+def _split_authority(url: str) -> tuple[str, str, str, str]:
+    """``url`` as scheme, separator (``://``, ``//`` or none), authority and the rest."""
     scheme, sep, rest = url.partition("://")
     if not sep or not _SCHEME.get().fullmatch(scheme):
-        # No scheme: a relative URL (whose query may hold an absolute one).
+        # No scheme: scheme-relative, schemeless or relative (its query may hold a URL).
         scheme, sep, rest = "", "", url
-    # The authority ends at the first "/", "?" or "#"; userinfo is what precedes its last "@".
+        if rest.startswith("//"):
+            sep, rest = "//", rest[2:]
+    # The authority ends at the first "/", "?" or "#".
     end = len(rest)
     for stop in "/?#":
-        found = rest.find(stop)
-        if found != -1 and found < end:
+        found = rest.find(stop, 0, end)
+        if found != -1:
             end = found
-    authority, tail = rest[:end], rest[end:]
-    if sep and "@" in authority:
-        authority = authority.rpartition("@")[2]
+    return scheme, sep, rest[:end], rest[end:]
+
+
+def _redact_url(url: str, depth: int) -> str:
+    scheme, sep, authority, tail = _split_authority(url)
+    if "@" in authority:
+        # After "//", userinfo is what precedes the last "@"; else only "user:pw@".
+        authority = authority.rpartition("@")[2] if sep else _userinfo_redacted(authority)
     path, hash_sign, fragment = tail.partition("#")
     path, question, query = path.partition("?")
+    if "@" in tail:
+        # URLs nested in the path (https://proxy/https://u:pw@h/) or the query, whose
+        # userinfo may hold "&" or ";": taken out before the query is split at them.
+        # Only after "//" in the query, where "name=@..." would look like "user:pw@".
+        path = _userinfo_redacted(path)
+        query = _userinfo_redacted(query, schemeless=False)
+        fragment = _userinfo_redacted(fragment, schemeless=False)
     if question:
-        query = _redact_query(query)
+        query = _redact_params(query, depth)
     if hash_sign and "=" in fragment:
         # OAuth implicit flows put tokens in the fragment.
-        fragment = _redact_query(fragment)
-    return f"{scheme}{sep}{authority}{path}{question}{query}{hash_sign}{fragment}"
+        fragment = _redact_params(fragment, depth)
+    shown = f"{scheme}{sep}{authority}{path}{question}{query}{hash_sign}{fragment}"
+    return url if shown == url else shown
 
 
-# A query parameter inside free text, such as "url: /v1/items?token=abc" in a client's
-# message, where no scheme marks the URL.
-_QUERY_IN_TEXT: Final = LazyPattern(r"(^|[?&#\s;,(])([^=&\s?#'\"<>;,()]+)=([^&\s#'\"<>),;]*)")
+def _redact_params(query: str, depth: int) -> str:
+    """A query's parameters with secret values masked, nested URLs redacted."""
+    parts = _PARAM_SEPARATORS.get().split(query)  # parameter, separator, parameter, ...
+    out: list[str] = []
+    index = 0
+    while index < len(parts):
+        name, equals, value = parts[index].partition("=")
+        after = index + 1
+        if equals and _is_secret_query_name(name):
+            # A secret runs to the next "&": a ";" or "?" in it may be its own.
+            while after < len(parts) and parts[after] != "&":
+                after += 2
+            out.append(f"{name}={MASK}")
+        elif equals:
+            out.append(f"{name}={_redact_nested(value, depth)}")
+        else:
+            out.append(name)
+        out.extend(parts[after : after + 1])  # the separator, if any
+        index = after + 1
+    shown = "".join(out)
+    return query if shown == query else shown
 
 
-def _mask_query_match(match: re.Match[str]) -> str:
-    separator, name, value = match.groups()
-    return f"{separator}{name}={MASK if _is_secret_query_name(name) else value}"
+def _redact_nested(value: str, depth: int) -> str:
+    """The value of a parameter that is not secret: it may hold a URL, also encoded.
 
+    A value whose percent-decoded form holds a secret is masked whole: encoding the
+    redacted form again could not tell which of its characters were encoded.
+    """
+    if "@" in value:
+        value = _redact_url(value, depth + 1)
+    if "%" not in value:
+        return value
+    decoded = _percent_decoded(value)
+    if decoded == value:
+        return value
+    if depth >= _MAX_NESTING or _redact_text(decoded, depth + 1) != decoded:
+        return MASK
+    return value
+
+
+def _percent_decoded(text: str) -> str:
+    """``text`` with its ``%XX`` escapes decoded (bytes that are not UTF-8 kept as escapes)."""
+
+    def decode(escapes: re.Match[str]) -> str:
+        data = bytes.fromhex(escapes.group().replace("%", ""))
+        return data.decode("utf-8", "surrogateescape")
+
+    return _PERCENT.get().sub(decode, text)
+
+
+# -- text -----------------------------------------------------------------------------------
 
 _SCHEME_CHARS: Final = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-"
 )
 _LETTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_URL_REST: Final = LazyPattern(r"[^\s'\"<>]+")
+_URL_REST: Final = LazyPattern(r"[^\s\"<>`]+")
+_TRAILING: Final = frozenset(".,:;!?'\\")
+_OPENING: Final = {")": "(", "]": "[", "}": "{"}
+Span: TypeAlias = tuple[int, int]
+"""Where a part of a text is: its start and end."""
 
 
-def _urls_redacted(text: str) -> str:
-    r"""``text`` with each URL in it redacted.
+def redact_text(text: str) -> str:
+    """Mask the secrets in free text, such as an exception message.
 
-    A URL is what ``[A-Za-z][A-Za-z0-9+.-]{0,31}://[^\s'"<>]+`` matches, leftmost first.
-    Each is found from its "://", its scheme read backwards (at most 32 characters, from
-    the first ASCII letter), rather than by trying the pattern at every letter of the
-    text: linear, and a long vendor message costs a third as much. The scheme is
-    bounded so that a long run of letters with no "://" after it stays cheap too.
+    URLs lose their userinfo and their secret query values (see `redact_url`), also
+    scheme-relative and schemeless ones (``user:pw@host``, the user name made of
+    letters, digits and ``-._~%``; ``mailto:`` addresses are kept). Secret values are
+    masked wherever they appear as ``name=value`` (``/items?token=...``,
+    ``Config(api_key='...')``), as quoted mapping keys (``{'token': '...'}``,
+    ``{"token": "..."}``), after ``Authorization:``, and after ``Bearer`` and after
+    ``Basic`` (a word that looks like credentials: it holds a digit, ``+``, ``/``,
+    ``=`` or a capital after its first letter).
+
+    Masking never removes a character that is not part of the secret: where a value
+    ends in prose is in the module's docstring.
+
+    .. versionadded:: 0.1.0
+    """
+    return _redact_text(text, 0)
+
+
+def _redact_text(text: str, depth: int) -> str:
+    if "://" in text:
+        text = _urls_redacted(text, depth)
+    # Userinfo after "//" first: a pair's value must not stop at a "," or ";" in it. Pairs
+    # before userinfo without "//": "api_key=@S3CR" is a value, not "api_key=@" userinfo.
+    if "//" in text and "@" in text:
+        text = _userinfo_redacted(text, schemeless=False)
+    if "=" in text:
+        text = _pairs_redacted(text, depth)
+    if "@" in text:
+        text = _userinfo_redacted(text)
+    lowered = text.lower()
+    if "bearer" in lowered or "basic" in lowered or "authorization" in lowered:
+        text = _auth_redacted(text)
+    if ":" in text and ("'" in text or '"' in text):
+        text = _quoted_redacted(text)
+    return text
+
+
+def _trimmed_end(text: str, start: int, end: int) -> int:
+    """Where a URL or value found in ``text[start:end]`` ends, punctuation of prose left out."""
+    excess: dict[str, int] = {}
+    while end > start:
+        char = text[end - 1]
+        if char in _TRAILING:
+            end -= 1
+            continue
+        opening = _OPENING.get(char)
+        if opening is None:
+            break
+        if char not in excess:
+            excess[char] = text.count(char, start, end) - text.count(opening, start, end)
+        if excess[char] <= 0:
+            break
+        excess[char] -= 1
+        end -= 1
+    return end
+
+
+def _urls_redacted(text: str, depth: int) -> str:
+    """``text`` with each URL in it redacted.
+
+    A URL is a scheme (``[A-Za-z][A-Za-z0-9+.-]{0,31}``), ``://`` and what follows up
+    to white space, ``"``, ``<``, ``>`` or a backtick, less trailing punctuation
+    (`_trimmed_end`). Each is found from its "://", its scheme read backwards (at most
+    32 characters, from the first ASCII letter), rather than by trying a pattern at
+    every letter of the text: linear, and a long run of letters with no "://" after it
+    stays cheap.
     """
     out: list[str] = []
     last = 0
@@ -223,54 +420,354 @@ def _urls_redacted(text: str) -> str:
         if start == pos or rest is None:
             pos = text.find("://", pos + 1)
             continue
-        end = rest.end()
+        end = _trimmed_end(text, start, rest.end())
         url = text[start:end]
-        redacted = redact_url(url)
+        redacted = _redact_url(url, depth)
         if redacted is not url:  # most URLs hold nothing to mask: the text is not copied
             out.append(text[last:start])
             out.append(redacted)
             last = end
-        pos = text.find("://", end)
+        pos = text.find("://", max(end, pos + 3))
     if not out:
         return text
     out.append(text[last:])
     return "".join(out)
 
 
-def redact_text(text: str) -> str:
-    """Redact every URL in free text, such as an exception message.
+def _spliced(text: str, spans: Iterable[Span]) -> str:
+    """``text`` with each of the (start, end) spans, in order and apart, masked."""
+    out: list[str] = []
+    last = 0
+    for start, end in spans:
+        out.append(text[last:start])
+        out.append(MASK)
+        last = end
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
-    URLs lose their userinfo, and secret values are masked wherever they appear as
-    ``name=value``: in a bare path (``/items?token=...``) or in prose (``token=...``).
 
-    .. versionadded:: 0.1.0
+# Userinfo: RFC 3986's unreserved characters (and letters of any script), "%",
+# sub-delims and ":". The lookbehind makes each run start where it really starts, so
+# that a long run is read once.
+_USERINFO_CHARS: Final = r"\w.~%!$&'()*+,;=:-"
+_USERINFO_AT: Final = LazyPattern(rf"(?<![{_USERINFO_CHARS}])[{_USERINFO_CHARS}]+@(?=[^\W_]|\[)")
+_USER_NAME: Final = LazyPattern(r"(?<![\w.~%-])[\w.~%-]+(?=:)")
+_NOT_USERINFO: Final = frozenset({"mailto"})
+
+
+def _userinfo_redacted(text: str, *, schemeless: bool = True) -> str:
+    """``text`` without the userinfo, password and all, of scheme-relative and schemeless URLs.
+
+    After ``//``, userinfo is everything up to the ``@`` when it holds a ``:``. Without
+    ``//``, it is a user name (unreserved characters and ``%``) with a ``:`` after it:
+    ``user:pw@host`` loses ``user:pw@``; ``someone@example.com``, ``//someone@host``
+    and ``mailto:someone@example.com`` stay.
     """
-    if "://" in text:
-        text = _urls_redacted(text)
-    if "=" in text:
-        text = _QUERY_IN_TEXT.get().sub(_mask_query_match, text)
-    return text
+    out: list[str] = []
+    last = 0
+    for found in _USERINFO_AT.get().finditer(text):
+        start, at = found.start(), found.end() - 1
+        if text[max(start - 2, 0) : start] == "//":
+            if text.find(":", start, at) == -1:
+                continue
+            begin = start
+        elif schemeless:
+            user = _USER_NAME.get().search(text, start, at)
+            if user is None or user.group().lower() in _NOT_USERINFO:
+                continue
+            begin = user.start()
+        else:
+            continue
+        out.append(text[last:begin])
+        last = at + 1
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+# A name=value pair: the name starts the text or follows one of these characters. The
+# unquoted value is read by a lookahead, so that pairs inside a value are found too.
+_PAIR: Final = LazyPattern(r"(?<![^?&#\s;,('\"<])([^=&\s?#'\"<>;,()]+)=(?=([^\s&#\"<>;,]*))")
+_PAIR_VALUE: Final = LazyPattern(r"[^\s&#\"<>;,]*")
+
+
+def _closes(text: str, quote: int) -> bool:
+    """Whether the quote at ``quote`` closes a value: punctuation, then a space or the end."""
+    after = quote + 1
+    while after < len(text) and text[after] in _TRAILING:
+        after += 1
+    return after == len(text) or text[after].isspace() or text[after] in ")]}>&"
+
+
+def _quoted_span(text: str, start: int) -> Span:
+    """Where the value of a pair is when it starts with a quote, at ``start``.
+
+    A quoted value ends at the next such quote on its line that ends it (``key='a b'.``);
+    otherwise the opening quote is no part of the value, which runs as unquoted ones do
+    (``key=''S3CR'`` masks ``'S3CR``).
+    """
+    close = text.find(text[start], start + 1)
+    if close != -1 and text.find("\n", start + 1, close) == -1 and _closes(text, close):
+        return start + 1, close
+    run = cast("re.Match[str]", _PAIR_VALUE.get().match(text, start + 1))  # "*" always matches
+    return start + 1, _trimmed_end(text, start + 1, run.end())
+
+
+def _pair_value_span(text: str, found: re.Match[str]) -> Span:
+    start, end = found.end(), found.end(2)
+    if start < len(text) and text[start] in "'\"":
+        return _quoted_span(text, start)
+    if end > start and (text[end - 1] in _TRAILING or text[end - 1] in _OPENING):
+        end = _trimmed_end(text, start, end)
+    return start, end
+
+
+def _pairs_redacted(text: str, depth: int) -> str:
+    out: list[str] = []
+    last = 0
+    for found in _PAIR.get().finditer(text):
+        if found.start() < last:
+            continue  # inside a value already replaced
+        secret = _is_secret_query_name(found.group(1))
+        run = found.group(2)
+        if not secret and "@" not in run and "%" not in run:
+            continue  # the common case: nothing to mask in this value
+        start, end = _pair_value_span(text, found)
+        value = text[start:end]
+        shown = MASK if secret else _redact_nested(value, depth)
+        if shown != value:
+            out.append(text[last:start])
+            out.append(shown)
+            last = end
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+_AUTH: Final = LazyPattern(
+    r"(?i)\b(?:(?:proxy-)?authorization[ \t]*:[ \t]*|(bearer|basic)[ \t]+)(?=\S)"
+)
+_CREDENTIALS: Final = LazyPattern(r"'?([^\s\"'<>,;](?:[^\s\"<>,;]*))")
+_AFTER_SCHEME: Final = LazyPattern(r"[ \t]+")
+# Schemes of the Authorization header (IANA's registry and common custom ones).
+_AUTH_SCHEMES: Final = frozenset(
+    {
+        "basic",
+        "bearer",
+        "digest",
+        "dpop",
+        "hoba",
+        "mutual",
+        "negotiate",
+        "ntlm",
+        "oauth",
+        "token",
+        "apikey",
+        "key",
+        "hawk",
+        "mac",
+        "vapid",
+        "sswss",
+        "ssws",
+    }
+)
+# Words that follow "bearer" in prose ("bearer token expired"), not credentials.
+_NOT_CREDENTIALS: Final = frozenset(
+    {
+        "token",
+        "tokens",
+        "auth",
+        "authentication",
+        "authorization",
+        "header",
+        "scheme",
+        "credential",
+        "credentials",
+    }
+)
+
+
+def _word_at(text: str, pos: int) -> Span | None:
+    """The span of the credentials-like word at ``pos`` (a leading quote left out)."""
+    found = _CREDENTIALS.get().match(text, pos)
+    if found is None:
+        return None
+    start = found.start(1)
+    end = _trimmed_end(text, start, found.end())
+    return (start, end) if end > start else None
+
+
+def _looks_like_credentials(word: str) -> bool:
+    """A digit, ``+``, ``/``, ``=`` or a capital after the first letter: no English word."""
+    return any(char.isdigit() or char in "+/=" for char in word) or any(
+        char.isupper() for char in word[1:]
+    )
+
+
+def _is_auth_param(text: str, start: int, end: int) -> bool:
+    """``name=value`` (as in ``Bearer realm="api"``), not token68 with its ``=`` padding."""
+    equals = text.find("=", start, end)
+    if equals == -1:
+        return False
+    return bool(text[equals:end].strip("=")) or text.startswith('"', end)
+
+
+def _next_word(text: str, end: int) -> Span | None:
+    gap = _AFTER_SCHEME.get().match(text, end)
+    return None if gap is None else _word_at(text, gap.end())
+
+
+def _header_credentials(text: str, first: Span) -> list[Span]:
+    """What to mask after ``Authorization:``.
+
+    After a known scheme, the word after it. Else the first word, and the second too
+    when it looks like credentials (``Authorization: Custom S3CR3T`` masks both: which
+    of them is the scheme cannot be told).
+    """
+    second = _next_word(text, first[1])
+    if text[first[0] : first[1]].lower() in _AUTH_SCHEMES:
+        return [] if second is None else [second]
+    if second is not None and _looks_like_credentials(text[second[0] : second[1]]):
+        return [first, second]
+    return [first]
+
+
+def _credentials_spans(text: str, pos: int, scheme: str | None) -> list[Span]:
+    word = _word_at(text, pos)
+    if word is None:
+        return []
+    shown = text[word[0] : word[1]]
+    if scheme is None:
+        words = _header_credentials(text, word)
+    elif scheme.lower() == "bearer":
+        words = [] if shown.lower() in _NOT_CREDENTIALS else [word]
+    else:
+        # "basic" is also an English word: only what looks like credentials follows it.
+        words = [word] if _looks_like_credentials(shown) else []
+    return [span for span in words if not _is_auth_param(text, *span)]
+
+
+def _auth_redacted(text: str) -> str:
+    spans: list[Span] = []
+    last = 0
+    for found in _AUTH.get().finditer(text):
+        if found.start() < last:
+            continue  # "Bearer" of "Authorization: Bearer ...", already masked
+        more = _credentials_spans(text, found.end(), found.group(1))
+        if more:
+            spans.extend(more)
+            last = more[-1][1]
+    return _spliced(text, spans)
+
+
+# A quoted mapping key as JSON and Python's repr write it, then its value: quoted (with
+# escapes), or a bare word or number.
+_QUOTED_KEY: Final = LazyPattern(r"""(["'])([^"'\n\\]{1,128})\1[ \t]*:[ \t]*""")
+_QUOTED_VALUE: Final = LazyPattern(
+    r"""b?(?:'(?P<single>(?:[^'\\\n]|\\.)*)'|"(?P<double>(?:[^"\\\n]|\\.)*)")|(?P<bare>[\w.+-]+)"""
+)
+
+
+def _quoted_redacted(text: str) -> str:
+    spans: list[Span] = []
+    last = 0
+    for found in _QUOTED_KEY.get().finditer(text):
+        if found.start() < last or not _is_secret_name(found.group(2)):
+            continue
+        value = _QUOTED_VALUE.get().match(text, found.end())
+        if value is not None:
+            spans.append(value.span(str(value.lastgroup)))
+            last = value.end()
+    return _spliced(text, spans)
+
+
+# -- values ---------------------------------------------------------------------------------
+
+# Containers are masked to this depth; anything deeper is replaced wholesale, so a
+# self-referencing context cannot recurse without end.
+_MAX_DEPTH: Final = 16
+
+
+class _Fields(dict[str, object]):
+    """A masked copy of an object's fields, shown as the object is: ``Point(x=1, token='***')``.
+
+    A dict, so that the JSON forms write it as an object.
+    """
+
+    __slots__ = ("_shown_as",)
+
+    def __init__(self, shown_as: str, fields: Iterable[tuple[str, object]]) -> None:
+        super().__init__(fields)
+        self._shown_as = shown_as
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in self.items())
+        return f"{self._shown_as}({fields})"
+
+
+class _SetItems(list[object]):
+    """The masked items of a set that cannot be a set (a dataclass's copy is no member)."""
+
+    __slots__ = ("_frozen",)
+
+    def __init__(self, items: Iterable[object], *, frozen: bool) -> None:
+        super().__init__(items)
+        self._frozen = frozen
+
+    def __repr__(self) -> str:
+        items = "{" + ", ".join(repr(item) for item in self) + "}"
+        return f"frozenset({items})" if self._frozen else items
 
 
 def redact_value(value: object, depth: int = 0) -> object:
-    """Return a masked copy of a context value: nested mappings, sequences and URLs.
+    """Return a masked copy of a context value: its containers walked, its text redacted.
+
+    Text and ``bytes`` are redacted as `redact_text` does. Mappings, header objects,
+    lists, tuples, sets, frozensets and deques are copied with their items masked;
+    named tuples stay named tuples; dataclass and attrs instances and simple namespaces
+    become copies of their shown fields, written as the object writes itself (and as
+    objects in JSON). In a pair (a two-item tuple or list) whose first item names a
+    secret, the second is masked, as in a list of headers.
 
     .. versionadded:: 0.1.0
     """
     if isinstance(value, str):
         return redact_text(value)
-    if depth >= _MAX_DEPTH:
-        # Deeper than any real context: assume a cycle and show nothing of it.
-        return MASK if isinstance(value, Mapping | list | tuple) else value
-    if isinstance(value, Mapping):
-        return redact_mapping(cast("Mapping[Any, object]", value), depth + 1)
-    if isinstance(value, list | tuple):
-        items = cast("list[object] | tuple[object, ...]", value)
-        masked = [redact_value(item, depth + 1) for item in items]
-        return tuple(masked) if isinstance(value, tuple) else masked
     if isinstance(value, int):
         return shown_int(value)
-    return value
+    render = _renderer(value)
+    if render is None:
+        return value
+    if depth >= _MAX_DEPTH:
+        # Deeper than any real context: assume a cycle and show nothing of it.
+        return MASK
+    return render(value, depth + 1)
+
+
+def redact_mapping(mapping: Mapping[Any, object], depth: int = 0) -> dict[Any, object]:
+    """Return a copy of ``mapping`` with the values of secret keys masked, recursively.
+
+    Examples:
+        >>> redact_mapping({"api_key": "abc", "page": 2})
+        {'api_key': '***', 'page': 2}
+
+    .. versionadded:: 0.1.0
+    """
+    return {
+        _shown_key(key): MASK if is_secret_key(key) else redact_value(value, depth)
+        for key, value in mapping.items()
+    }
+
+
+def _shown_key(key: object) -> object:
+    """A key as shown: one that could hold a secret (a URL, ``Bearer ...``) redacted."""
+    if isinstance(key, str) and ("@" in key or "=" in key or ":" in key or " " in key):
+        return redact_text(key)
+    return _bytes(key, 0) if isinstance(key, bytes) else key
 
 
 _MAX_SHOWN_INT_BITS: Final = 2_000
@@ -288,16 +785,189 @@ def shown_int(value: int) -> object:
     return value
 
 
-def redact_mapping(mapping: Mapping[Any, object], depth: int = 0) -> dict[Any, object]:
-    """Return a copy of ``mapping`` with the values of secret keys masked, recursively.
+Render: TypeAlias = Callable[[Any, int], object]
 
-    Examples:
-        >>> redact_mapping({"api_key": "abc", "page": 2})
-        {'api_key': '***', 'page': 2}
 
-    .. versionadded:: 0.1.0
-    """
-    return {
-        key: MASK if is_secret_key(key) else redact_value(value, depth)
-        for key, value in mapping.items()
-    }
+def _bytes(value: bytes | bytearray, _depth: int) -> object:
+    text = value.decode("utf-8", "surrogateescape")  # any bytes, and back as they were
+    shown = redact_text(text)
+    if shown == text:
+        return value
+    data = shown.encode("utf-8", "surrogateescape")
+    return bytearray(data) if isinstance(value, bytearray) else data
+
+
+def _mapping(value: Mapping[Any, object], depth: int) -> object:
+    return redact_mapping(value, depth)
+
+
+_PAIR_LENGTH: Final = 2
+
+
+def _is_pair(value: tuple[object, ...] | list[object]) -> bool:
+    return len(value) == _PAIR_LENGTH and is_secret_key(value[0])
+
+
+def _items(value: Iterable[object], depth: int) -> list[object]:
+    return [redact_value(item, depth) for item in value]
+
+
+def _list(value: list[object], depth: int) -> object:
+    return [_shown_key(value[0]), MASK] if _is_pair(value) else _items(value, depth)
+
+
+def _tuple(value: tuple[object, ...], depth: int) -> object:
+    return (_shown_key(value[0]), MASK) if _is_pair(value) else tuple(_items(value, depth))
+
+
+def _named_tuple(value: tuple[object, ...], depth: int) -> object:
+    cls = cast("Any", type(value))
+    if _is_pair(value):
+        items = [_shown_key(value[0]), MASK]
+    else:
+        items = [
+            MASK if is_secret_key(name) else redact_value(item, depth)
+            for name, item in zip(cls._fields, value, strict=False)
+        ]
+    try:
+        return cls._make(items)
+    except Exception:  # noqa: BLE001 -- a subclass may refuse: then the same items, as a tuple
+        return tuple(items)
+
+
+def _set(value: set[object] | frozenset[object], depth: int) -> object:
+    items = _items(value, depth)
+    frozen = isinstance(value, frozenset)
+    try:
+        return frozenset(items) if frozen else set(items)
+    except TypeError:  # an item's masked copy is a dict
+        return _SetItems(items, frozen=frozen)
+
+
+def _deque(value: deque[object], depth: int) -> object:
+    return deque(_items(value, depth), maxlen=value.maxlen)
+
+
+def _fields(shown_as: str, fields: Iterable[tuple[str, object]], depth: int) -> _Fields:
+    return _Fields(
+        shown_as,
+        (
+            (
+                cast("str", _shown_key(name)),
+                MASK if is_secret_key(name) else redact_value(item, depth),
+            )
+            for name, item in fields
+        ),
+    )
+
+
+def _namespace(value: SimpleNamespace, depth: int) -> object:
+    shown_as = "namespace" if type(value) is SimpleNamespace else type(value).__qualname__
+    return _fields(shown_as, vars(value).items(), depth)
+
+
+_UNSET: Final = object()
+
+
+def _set_fields(value: object, names: Iterable[str]) -> list[tuple[str, object]]:
+    """The named fields of ``value`` that are set (a field with ``init=False`` may not be)."""
+    fields = ((name, getattr(value, name, _UNSET)) for name in names)
+    return [(name, item) for name, item in fields if item is not _UNSET]
+
+
+def _dataclass(value: object, depth: int) -> object:
+    import dataclasses  # loaded already: ``value`` is a dataclass instance
+
+    names = [field.name for field in dataclasses.fields(cast("Any", value)) if field.repr]
+    return _fields(type(value).__qualname__, _set_fields(value, names), depth)
+
+
+def _attrs(value: object, depth: int) -> object:
+    fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(value)))
+    names = [field.name for field in fields if field.repr is not False]
+    return _fields(type(value).__qualname__, _set_fields(value, names), depth)
+
+
+def _headers(value: object, depth: int) -> object:
+    """An `email.message.Message` (``http.client.HTTPMessage``): its headers as pairs."""
+    pairs = cast("list[tuple[str, object]]", cast("Any", value).items())
+    return [
+        (name, MASK if is_secret_key(name) else redact_value(item, depth)) for name, item in pairs
+    ]
+
+
+def _own(value: object, _depth: int) -> object:
+    """One of the package's types: it shows itself masked, or gives a masked copy."""
+    redacted = getattr(type(value), "_redacted", None)
+    return value if redacted is None else redacted(value)
+
+
+_BY_TYPE: Final[dict[type, Render | None]] = {
+    type(None): None,
+    float: None,
+    bytes: _bytes,
+    bytearray: _bytes,
+    dict: _mapping,
+    list: _list,
+    tuple: _tuple,
+    set: _set,
+    frozenset: _set,
+    deque: _deque,
+    SimpleNamespace: _namespace,
+    MappingProxyType: _mapping,
+}
+_BY_KIND: Final[tuple[tuple[type | tuple[type, ...], Render], ...]] = (
+    (Mapping, _mapping),
+    (list, _list),
+    ((set, frozenset), _set),
+    (deque, _deque),
+    (SimpleNamespace, _namespace),
+    ((bytes, bytearray), _bytes),
+)
+_UNKNOWN: Final = object()
+
+
+def _renderer(value: object) -> Render | None:
+    """How to mask ``value``, or ``None`` when it is shown as it is."""
+    found = _BY_TYPE.get(type(value), _UNKNOWN)
+    if found is _UNKNOWN:
+        return _renderer_of_kind(value)
+    return cast("Render | None", found)
+
+
+def _is_own(cls: type) -> bool:
+    module = getattr(cls, "__module__", None)
+    return isinstance(module, str) and (
+        module == "spice_errors" or module.startswith("spice_errors.")
+    )
+
+
+def _is_dataclass(cls: type) -> bool:
+    return hasattr(cls, "__dataclass_fields__")
+
+
+def _is_message(cls: type) -> bool:
+    message = sys.modules.get("email.message")  # no message object without the module
+    return message is not None and issubclass(cls, message.Message)
+
+
+_BY_CLASS: Final[tuple[tuple[Callable[[type], bool], Render], ...]] = (
+    (_is_dataclass, _dataclass),
+    (attrs.has, _attrs),
+    (_is_message, _headers),
+)
+
+
+def _renderer_of_kind(value: object) -> Render | None:
+    cls = type(value)
+    if _is_own(cls):
+        return _own
+    if isinstance(value, tuple):
+        return _named_tuple if hasattr(cls, "_fields") else _tuple
+    for kind, render in _BY_KIND:
+        if isinstance(value, kind):
+            return render
+    for test, render in _BY_CLASS:
+        if test(cls):
+            return render
+    return None
