@@ -217,8 +217,25 @@ def _section_http(out: _Printer) -> None:
             circuit = failed.context.get("circuit", "-") if failed is not None else "-"
             out.line(f"call {attempt}: {what:<16} circuit={circuit:<6} state={breaker.state}")
 
-        out.heading("An error rendered as a problem for a server")
+        out.heading("Passing the partner's 403 on: a 502 that tells nothing of it")
         out.line(json.dumps(se.http.to_problem(error), indent=2) if error is not None else "{}")
+
+    _section_serving(out)
+
+
+def _section_serving(out: _Printer) -> None:
+    from spice_errors._demo import serve_a_crash
+
+    out.heading("A server's answer: what the client sees, what the log keeps")
+    out.line("A route fails with KeyError('postgres://admin:***@db.internal:5432/shop').")
+    served = serve_a_crash()
+    out.line("The client gets the public problem (production):")
+    out.line(json.dumps(served.public, indent=2))
+    out.line("With debug=True (development), everything, masked:")
+    out.line(json.dumps(served.debug, indent=2))
+    out.line("The server's log record: the masked report, no traceback:")
+    for line in served.log:
+        out.line(line)
 
 
 _SECTIONS: tuple[Callable[[_Printer], None], ...] = (

@@ -96,7 +96,7 @@ def test_statuses(args: list[str], first_line: str, retry_line: str) -> None:
     text = run(*args)
     assert text.splitlines()[0].startswith(first_line)
     assert retry_line in text
-    assert f"A server would answer: {status_for(answer(*args))}" in text
+    assert f"A server passing it on would answer: {status_for(answer(*args))} (" in text
 
 
 def test_body_and_json(tmp_path: Path) -> None:

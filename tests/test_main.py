@@ -22,7 +22,8 @@ SECTIONS = [
     "== A retry that honours Retry-After ==",
     "== A write retried safely: one idempotency key for every attempt ==",
     "== A circuit breaker opening ==",
-    "== An error rendered as a problem for a server ==",
+    "== Passing the partner's 403 on: a 502 that tells nothing of it ==",
+    "== A server's answer: what the client sees, what the log keeps ==",
     "== Secrets stay hidden ==",
 ]
 SECRETS = ["sk-live-0123456789", "eyJhbGciOi", "hunter2", "abc123", "sk-live-demo-0123456789"]
@@ -68,6 +69,26 @@ def test_demo_in_process_shows_each_kind_of_advice() -> None:
     assert "call 4: RETRYABLE_ERROR  circuit=open" in text
     assert "Success: listening on 8081" in text
     assert "Failure: invalid port: Port must be a number" in text
+
+
+def test_demo_server_section() -> None:
+    """The public problem tells nothing internal; debug and the log tell it, masked."""
+    out = io.StringIO()
+    assert 0 == main(["demo", "--no-color"], out)
+    section = out.getvalue().split("what the log keeps ==")[1].split("== Secrets")[0]
+    public, rest = section.split("With debug=True")
+    development, log = rest.split("The server's log record")
+    assert '"detail": "The server could not complete the request."' in public
+    answer = public.split("(production):")[1]  # the line before tells the story
+    assert "db.internal" not in answer
+    assert "KeyError" not in answer
+    assert '"detail": "\'postgres://db.internal:5432/shop\'"' in development
+    assert "GET /v1/orders/9 answered 500: UnknownError (UNKNOWN_ERROR)" in log
+    assert "Caused by: KeyError: 'postgres://db.internal:5432/shop'" in log
+    assert "hunter2" not in section
+    passed_on = out.getvalue().split("a 502 that tells nothing of it ==")[1].split("==")[0]
+    assert '"status": 502' in passed_on
+    assert "invoices" not in passed_on
 
 
 def test_colour_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
