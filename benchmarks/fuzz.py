@@ -3,6 +3,7 @@
 Run from the repository root:
 
     python benchmarks/fuzz.py [--target NAME|all] [--runs N]
+    python benchmarks/fuzz.py --linearity
 
 With atheris (the ``fuzz`` extra, Linux and macOS) each target runs in a process of its
 own, instrumented, from a corpus of valid documents, with a fixed seed; the JSON readers
@@ -12,6 +13,10 @@ each vendor's body shape; ``wait_headers`` from the wait and rate-limit values v
 Without atheris the same targets run under Hypothesis over random bytes. The targets, and
 the promises they check, are in ``benchmarks/fuzz_targets.py``.
 
+``redaction`` plants a secret in every form SPEC section 6 masks; ``--linearity`` times
+the redaction of texts built to be costly (each pass's trigger, repeated) at 0.25, 1 and 4
+MB: the work must grow linearly, and 1 MB take well under a second.
+
 The exit status is non-zero when any target found a crash; the crashing input is printed,
 and ``--replay NAME FILE`` runs it again. Pin a crash found here as a regression test in
 ``tests/test_fuzz.py`` (``TestFoundByFuzzing``), reduced to its smallest input.
@@ -20,6 +25,7 @@ and ``--replay NAME FILE`` runs it again. Pin a crash found here as a regression
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import importlib.util
 import random
@@ -44,6 +50,7 @@ NAMES = (
     "from_response",
     "vendor_body",
     "wait_headers",
+    "redaction",
 )
 JSON_TARGETS = ("error_from_json", "result_from_json")
 """Targets whose inputs are JSON documents: they get structure-aware mutations too."""
@@ -244,6 +251,71 @@ def run_hypothesis(name: str, args: argparse.Namespace) -> Outcome:
     return Outcome(name, runs, time.perf_counter() - started, ok=True)
 
 
+# -- redaction's linearity ----------------------------------------------------------------
+
+# Texts that make each pass of redact_text work: its trigger, as often as it fits. The
+# second group once took quadratic time: a "://" with no scheme before it read the rest
+# of the text each time, and so did the value of each pair in a run of them.
+LINEARITY_UNITS = (
+    "a=b&",
+    "https://h/?token=x ",
+    "https://u:p@h/?a=%41&b=c ",
+    "u:p@h ",
+    "//a:b@c ",
+    "Bearer x1 ",
+    "Basic dXNlcjpwYXNz ",
+    "Authorization: Custom X1 ",
+    "'token': 'x', ",
+    "q=%2541&",
+    "token='a",
+    "://a",
+    "((((",
+    "))))",
+    "a:a:a:",
+    "@@@@",
+    "x" * 60 + " ",
+    ";://",
+    "a=x?",
+    "a=%41?",
+    "a='xa='x",
+    "Authorization:x=y.",
+)
+LINEARITY_SIZES = (250_000, 1_000_000, 4_000_000)
+MAX_SECONDS_PER_MB = 1.0
+MAX_GROWTH = 6.0
+"""4 MB may take at most this many times as long as 1 MB (4 when linear; noise aside)."""
+
+
+def _best_of(rounds: int, call: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        call()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def linearity() -> int:
+    """Time redact_text on costly texts of growing size; 0 when each grows linearly."""
+    from spice_errors._redact import redact_text
+
+    print(f"Python {sys.version.split()[0]}, redact_text, best of 3, seconds\n")
+    sizes = "".join(f"{size / 1e6:>9.2f} MB" for size in LINEARITY_SIZES)
+    print(f"{'text':<28}{sizes}   4 MB / 1 MB")
+    failed = False
+    for unit in LINEARITY_UNITS:
+        times = []
+        for size in LINEARITY_SIZES:
+            text = unit * (size // len(unit))
+            times.append(_best_of(3, functools.partial(redact_text, text)))
+        growth = times[2] / max(times[1], 1e-9)
+        slow = times[1] > MAX_SECONDS_PER_MB or growth > MAX_GROWTH
+        failed = failed or slow
+        shown = "".join(f"{seconds:>12.3f}" for seconds in times)
+        print(f"{unit[:26]!r:<28}{shown}   {growth:>6.1f}{'  TOO SLOW' if slow else ''}")
+    return 1 if failed else 0
+
+
 # -- the command ------------------------------------------------------------------------
 
 
@@ -268,6 +340,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-len", type=int, default=0, help="bytes per input (by target)")
     parser.add_argument("--timeout", type=int, default=10, help="seconds one input may take")
     parser.add_argument("--engine", default="auto", choices=["auto", "atheris", "hypothesis"])
+    parser.add_argument(
+        "--linearity", action="store_true", help="time redaction of growing costly texts"
+    )
     parser.add_argument("--replay", nargs=2, metavar=("NAME", "FILE"), help=argparse.SUPPRESS)
     parser.add_argument("--worker", choices=NAMES, help=argparse.SUPPRESS)
     parser.add_argument("--libfuzzer-arg", action="append", default=[], help=argparse.SUPPRESS)
@@ -283,6 +358,8 @@ def main() -> int:
         return 0  # not reached: atheris exits
     if args.replay:
         return replay(args.replay[0], Path(args.replay[1]))
+    if args.linearity:
+        return linearity()
     engine = args.engine
     if engine == "auto":
         engine = "atheris" if _atheris_available() else "hypothesis"

@@ -38,6 +38,7 @@ import attrs
 
 import spice_errors as se
 from spice_errors._errors import ALL_TYPES as _ALL_TYPES
+from spice_errors._redact import redact_text, redact_url
 from spice_errors._response import read_response
 from spice_errors._serialization import result_to_json
 from spice_errors._vendors import CODES as _VENDOR_TABLE
@@ -56,6 +57,7 @@ __all__ = [
     "BrokenPromiseError",
     "ProblemInput",
     "Provider",
+    "RedactionInput",
     "ResponseInput",
     "RetryAfterInput",
     "VendorInput",
@@ -64,12 +66,14 @@ __all__ = [
     "check_from_problem",
     "check_from_response",
     "check_parse_retry_after",
+    "check_redaction",
     "check_result_from_json",
     "check_vendor_body",
     "check_wait_headers",
     "decode_from_problem",
     "decode_from_response",
     "decode_parse_retry_after",
+    "decode_redaction",
     "decode_vendor_body",
     "decode_wait_headers",
     "describe",
@@ -81,6 +85,7 @@ __all__ = [
     "target_from_problem",
     "target_from_response",
     "target_parse_retry_after",
+    "target_redaction",
     "target_result_from_json",
     "target_vendor_body",
     "target_wait_headers",
@@ -1606,6 +1611,125 @@ def check_result_from_json(document: str | bytes) -> None:
         _broken("a result changed sides through its JSON")
 
 
+# -- redaction ----------------------------------------------------------------------------
+
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_UNRESERVED = _LOWER + _LOWER.upper() + "0123456789-._~"
+_USERINFO = _UNRESERVED + "!$&'*+,;=:"  # RFC 3986's, less "(" and ")": see _PROSE_CLOSERS
+_NESTED_USERINFO = _UNRESERVED + "!$'*+,=:"  # unencoded in a query, "&" and ";" split it
+_VALUE = _UNRESERVED + "!$'*+,;=:@/?"
+# Forms that put the planted secret ({s}) where SPEC section 6 says it is masked, between
+# RFC 3986 characters ({a}, {b}) of the form's alphabet, under a secret name: a query
+# parameter's or a pair's ({n}, read decoded), or a mapping's key ({k}).
+_REDACTION_URLS: tuple[tuple[str, str], ...] = (
+    ("https://{a}:{b}{s}{a}@h.test/p", _USERINFO),
+    ("postgres://u:{a}{s}{b}@[::1]:5432", _USERINFO),
+    ("https://h.test/p?x=1&{n}={a}{s}{b}", _VALUE),
+    ("https://h.test/p?q={a}?{n}={b}{s}", _VALUE),
+    ("https://h.test/p#{n}={a}{s}{b}", _VALUE),
+    ("//bob:{a}{s}{b}@h.test/p", _USERINFO),
+    ("bob:{a}{s}{b}@h.test", _USERINFO),
+    ("https://h.test/?next=https://bob:{a}{s}{b}@o.test/", _USERINFO),
+    ("https://h.test/?next=bob:{a}{s}{b}@o.test", _NESTED_USERINFO),
+    ("/login?next=https%3A%2F%2Fbob%3A{s}%40o.test%2F{a}", _UNRESERVED),
+    ("/items?{n}={a}{s}{b}", _UNRESERVED + "!*'"),
+)
+_REDACTION_FORMS: tuple[tuple[str, str], ...] = (
+    *_REDACTION_URLS,
+    ("Bearer {s}", ""),
+    ("Basic {s}", ""),
+    ("Authorization: Bearer {s}", ""),
+    ("Proxy-Authorization: {s}", ""),
+    ("{n}={s}", ""),
+    ("Config({n}='{s}')", ""),
+    ("{{'{k}': '{s}'}}", ""),
+    ('{{"{k}": "{s}", "n": 1}}', ""),
+)
+_SECRET_NAMES = (
+    "api_key", "X-Api-Key", "apiKey", "access.token", "AUTH", "db:password", "pwd", "sid",
+    "otp", "jwt", "client_secret", "api%5Fkey", "%61pi_key", "api+key", "sig",
+)  # fmt: skip
+_KEY_NAMES = ("api_key", "Authorization", "apiKey", "db.password", "X-Auth-Token", "otp")
+_PROSE_WORDS = ("", "see", "get failed", "the upstream said", "retry later")
+_PROSE_OPENERS = (" ", " (", " '", " <", " [", ": ", ", ")
+# A ")" after a value is prose's: the forms' alphabets hold no "(" to balance it.
+_PROSE_CLOSERS = ("", ")", "'", ".", ",", "!", "?", ";", ":", ">", "]", "').")
+
+
+@attrs.frozen
+class RedactionInput:
+    """Text around a form that plants `SECRET` (a URL or not), and noise to put around it."""
+
+    prefix: str
+    form: str
+    suffix: str
+    noise: str
+    url: bool
+
+
+def _chars(p: Provider, alphabet: str, limit: int) -> str:
+    """Up to ``limit`` characters of ``alphabet``, one byte each."""
+    if not alphabet:
+        return ""
+    return "".join(p.pick(alphabet) for _ in range(p.below(limit + 1)))
+
+
+def decode_redaction(data: bytes) -> RedactionInput:
+    """A form, its name and characters, prose before and after, then noise (the rest)."""
+    p = Provider(data)
+    index = p.below(len(_REDACTION_FORMS))
+    template, alphabet = _REDACTION_FORMS[index]
+    form = template.format(
+        n=p.pick(_SECRET_NAMES),
+        k=p.pick(_KEY_NAMES),
+        a=_chars(p, alphabet, 8),
+        b=_chars(p, alphabet, 8),
+        s=SECRET,
+    )
+    words = p.pick(_PROSE_WORDS)
+    prefix = f"{words}{p.pick(_PROSE_OPENERS)}" if words else ""
+    closer, after = p.pick(_PROSE_CLOSERS), p.pick(_PROSE_WORDS)
+    suffix = f"{closer} {after}" if after else closer
+    # Noise never holds the secret: it holds no "Q", which the secret does.
+    noise = p.rest().decode("utf-8", "surrogateescape").replace("Q", "")
+    return RedactionInput(prefix, form, suffix, noise, url=index < len(_REDACTION_URLS))
+
+
+def target_redaction(data: bytes) -> None:
+    """`redact_text` hides a planted secret and keeps the prose around it exactly."""
+    check_redaction(decode_redaction(data))
+
+
+def check_redaction(args: RedactionInput) -> None:
+    """The promises of SPEC section 6 for this form, in prose, in noise and in an error."""
+    text = f"{args.prefix}{args.form}{args.suffix}"
+    shown = redact_text(text)
+    if not shown.startswith(args.prefix) or not shown.endswith(args.suffix):
+        _broken(f"masking ate the prose around the secret: {_short(text)} -> {_short(shown)}")
+    noisy = f"{args.noise} {args.form} {args.noise}"
+    error = se.UnknownError(
+        text,
+        context={"url": args.form, "raw": args.form.encode(), "pairs": [("X-Api-Key", SECRET)]},
+    )
+    shown_as = {
+        "redact_text": shown,
+        "redact_text, in noise": redact_text(noisy),
+        "repr(RetryHint)": repr(se.RetryHint.skip(noisy)),
+    }
+    if args.url:
+        shown_as["redact_url"] = redact_url(args.form)
+    _check_secrets(shown_as, SECRET)
+    _check_error(error, hidden=SECRET)
+
+
+def _redaction_seeds() -> list[bytes]:
+    """Each form once, with its characters, prose and some noise."""
+    return [
+        bytes([index, 3, 1, 4, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4]) + b" token=x https://u:p@h"
+        for index in range(len(_REDACTION_FORMS))
+    ]
+
+
 TARGETS: Mapping[str, Callable[[bytes], None]] = {
     "from_problem": target_from_problem,
     "error_from_json": target_error_from_json,
@@ -1614,6 +1738,7 @@ TARGETS: Mapping[str, Callable[[bytes], None]] = {
     "from_response": target_from_response,
     "vendor_body": target_vendor_body,
     "wait_headers": target_wait_headers,
+    "redaction": target_redaction,
 }
 """Every target by name, in the order they run."""
 
@@ -1623,6 +1748,7 @@ _DECODERS: Mapping[str, Callable[[bytes], attrs.AttrsInstance]] = {
     "from_response": decode_from_response,
     "vendor_body": decode_vendor_body,
     "wait_headers": decode_wait_headers,
+    "redaction": decode_redaction,
 }
 
 
@@ -1687,7 +1813,11 @@ def _chained(depth: int) -> se.SpiceError:
 
 def seeds(name: str) -> list[bytes]:
     """Valid inputs for a target, so that the fuzzer starts deep in the parser."""
-    own = {"vendor_body": _vendor_seeds, "wait_headers": _wait_seeds}.get(name)
+    own = {
+        "vendor_body": _vendor_seeds,
+        "wait_headers": _wait_seeds,
+        "redaction": _redaction_seeds,
+    }.get(name)
     if own is not None:
         return own()
     errors = [*_sample_errors(), _chained(3)]

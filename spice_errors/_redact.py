@@ -296,15 +296,17 @@ def _redact_params(query: str, depth: int) -> str:
 
 
 def _redact_nested(value: str, depth: int) -> str:
-    """The value of a parameter that is not secret: it may hold a URL, also encoded.
-
-    A value whose percent-decoded form holds a secret is masked whole: encoding the
-    redacted form again could not tell which of its characters were encoded.
-    """
+    """The value of a parameter that is not secret: it may hold a URL, also encoded."""
     if "@" in value:
         value = _redact_url(value, depth + 1)
-    if "%" not in value:
-        return value
+    return _redact_encoded(value, depth) if "%" in value else value
+
+
+def _redact_encoded(value: str, depth: int) -> str:
+    """A value whose percent-decoded form holds a secret is masked whole.
+
+    Encoding the redacted form again could not tell which of its characters were encoded.
+    """
     decoded = _percent_decoded(value)
     if decoded == value:
         return value
@@ -416,8 +418,8 @@ def _urls_redacted(text: str, depth: int) -> str:
             start -= 1
         while start < pos and text[start] not in _LETTERS:
             start += 1
-        rest = rest_pattern.match(text, pos + 3)
-        if start == pos or rest is None:
+        rest = None if start == pos else rest_pattern.match(text, pos + 3)
+        if rest is None:  # no scheme, or nothing after "://"
             pos = text.find("://", pos + 1)
             continue
         end = _trimmed_end(text, start, rest.end())
@@ -488,10 +490,12 @@ def _userinfo_redacted(text: str, *, schemeless: bool = True) -> str:
     return "".join(out)
 
 
-# A name=value pair: the name starts the text or follows one of these characters. The
-# unquoted value is read by a lookahead, so that pairs inside a value are found too.
-_PAIR: Final = LazyPattern(r"(?<![^?&#\s;,('\"<])([^=&\s?#'\"<>;,()]+)=(?=([^\s&#\"<>;,]*))")
-_PAIR_VALUE: Final = LazyPattern(r"[^\s&#\"<>;,]*")
+# A name=value pair: the name starts the text or follows one of these characters.
+_PAIR: Final = LazyPattern(r"(?<![^?&#\s;,('\"<\[{])[^=&\s?#'\"<>;,()\[{]+=")
+# Where a secret value ends, and where another one's does: at the next character that
+# may start a pair, so that a run of pairs is read once, not once for each of them.
+_VALUE_END: Final = LazyPattern(r"[\s&#\"<>;,]")
+_OTHER_VALUE_END: Final = LazyPattern(r"[\s&#\"<>;,?(\['{]")
 
 
 def _closes(text: str, quote: int) -> bool:
@@ -502,27 +506,23 @@ def _closes(text: str, quote: int) -> bool:
     return after == len(text) or text[after].isspace() or text[after] in ")]}>&"
 
 
-def _quoted_span(text: str, start: int) -> Span:
-    """Where the value of a pair is when it starts with a quote, at ``start``.
+def _value_span(text: str, start: int, *, secret: bool) -> Span:
+    """Where the value of a pair whose ``=`` ends at ``start`` is.
 
     A quoted value ends at the next such quote on its line that ends it (``key='a b'.``);
     otherwise the opening quote is no part of the value, which runs as unquoted ones do
-    (``key=''S3CR'`` masks ``'S3CR``).
+    (``key=''S3CR'`` masks ``'S3CR``): a secret one to white space, ``&``, ``#``, ``"``,
+    ``<``, ``>``, ``;`` or ``,``, another also to a ``?``, ``(``, ``[``, ``'`` or ``{``
+    (which may start the next pair), less the punctuation of prose.
     """
-    close = text.find(text[start], start + 1)
-    if close != -1 and text.find("\n", start + 1, close) == -1 and _closes(text, close):
-        return start + 1, close
-    run = cast("re.Match[str]", _PAIR_VALUE.get().match(text, start + 1))  # "*" always matches
-    return start + 1, _trimmed_end(text, start + 1, run.end())
-
-
-def _pair_value_span(text: str, found: re.Match[str]) -> Span:
-    start, end = found.end(), found.end(2)
     if start < len(text) and text[start] in "'\"":
-        return _quoted_span(text, start)
-    if end > start and (text[end - 1] in _TRAILING or text[end - 1] in _OPENING):
-        end = _trimmed_end(text, start, end)
-    return start, end
+        close = text.find(text[start], start + 1)
+        if close != -1 and text.find("\n", start + 1, close) == -1 and _closes(text, close):
+            return start + 1, close
+        start += 1
+    stop = (_VALUE_END if secret else _OTHER_VALUE_END).get().search(text, start)
+    end = len(text) if stop is None else stop.start()
+    return start, _trimmed_end(text, start, end)
 
 
 def _pairs_redacted(text: str, depth: int) -> str:
@@ -531,14 +531,15 @@ def _pairs_redacted(text: str, depth: int) -> str:
     for found in _PAIR.get().finditer(text):
         if found.start() < last:
             continue  # inside a value already replaced
-        secret = _is_secret_query_name(found.group(1))
-        run = found.group(2)
-        if not secret and "@" not in run and "%" not in run:
-            continue  # the common case: nothing to mask in this value
-        start, end = _pair_value_span(text, found)
-        value = text[start:end]
-        shown = MASK if secret else _redact_nested(value, depth)
-        if shown != value:
+        secret = _is_secret_query_name(text[found.start() : found.end() - 1])
+        start, end = _value_span(text, found.end(), secret=secret)
+        if secret:
+            shown = MASK
+        elif text.find("%", start, end) != -1:
+            shown = _redact_encoded(text[start:end], depth)
+        else:
+            continue  # the common case; userinfo in a value is the passes' around this one
+        if shown != text[start:end]:
             out.append(text[last:start])
             out.append(shown)
             last = end
@@ -622,7 +623,7 @@ def _next_word(text: str, end: int) -> Span | None:
 
 
 def _header_credentials(text: str, first: Span) -> list[Span]:
-    """What to mask after ``Authorization:``.
+    """The words to look at after ``Authorization:``, the ones to mask among them first.
 
     After a known scheme, the word after it. Else the first word, and the second too
     when it looks like credentials (``Authorization: Custom S3CR3T`` masks both: which
@@ -636,10 +637,11 @@ def _header_credentials(text: str, first: Span) -> list[Span]:
     return [first]
 
 
-def _credentials_spans(text: str, pos: int, scheme: str | None) -> list[Span]:
+def _credentials_spans(text: str, pos: int, scheme: str | None) -> tuple[list[Span], int]:
+    """The credentials to mask after ``pos``, and where the words looked at end."""
     word = _word_at(text, pos)
     if word is None:
-        return []
+        return [], pos
     shown = text[word[0] : word[1]]
     if scheme is None:
         words = _header_credentials(text, word)
@@ -648,7 +650,8 @@ def _credentials_spans(text: str, pos: int, scheme: str | None) -> list[Span]:
     else:
         # "basic" is also an English word: only what looks like credentials follows it.
         words = [word] if _looks_like_credentials(shown) else []
-    return [span for span in words if not _is_auth_param(text, *span)]
+    looked_at = max([word[1], *(span[1] for span in words)])
+    return [span for span in words if not _is_auth_param(text, *span)], looked_at
 
 
 def _auth_redacted(text: str) -> str:
@@ -656,11 +659,9 @@ def _auth_redacted(text: str) -> str:
     last = 0
     for found in _AUTH.get().finditer(text):
         if found.start() < last:
-            continue  # "Bearer" of "Authorization: Bearer ...", already masked
-        more = _credentials_spans(text, found.end(), found.group(1))
-        if more:
-            spans.extend(more)
-            last = more[-1][1]
+            continue  # inside words already looked at ("Authorization: Bearer ...")
+        more, last = _credentials_spans(text, found.end(), found.group(1))
+        spans.extend(more)
     return _spliced(text, spans)
 
 

@@ -122,6 +122,33 @@ def test_every_shape_carries_every_code(shape: str) -> None:
             fuzz_targets.check_vendor_body(args)
 
 
+def test_redaction_seeds_plant_every_form() -> None:
+    """Each seed of the redaction target plants the secret in another of its forms."""
+    decoded = [fuzz_targets.decode_redaction(seed) for seed in fuzz_targets.seeds("redaction")]
+    assert len(fuzz_targets._REDACTION_FORMS) == len({args.form for args in decoded})
+    assert all(fuzz_targets.SECRET in args.form for args in decoded)
+    urls = [args.url for args in decoded]
+    assert [True] * len(fuzz_targets._REDACTION_URLS) == urls[: len(fuzz_targets._REDACTION_URLS)]
+    assert not any(urls[len(fuzz_targets._REDACTION_URLS) :])
+
+
+def test_redaction_noise_never_holds_the_secret() -> None:
+    """The noise around a form is the input's rest, less the letter the secret holds."""
+    seed = fuzz_targets.seeds("redaction")[0]
+    args = fuzz_targets.decode_redaction(seed + fuzz_targets.SECRET.encode())
+    assert fuzz_targets.SECRET not in args.noise
+    assert args.noise.endswith(fuzz_targets.SECRET.replace("Q", ""))
+
+
+def test_a_mask_that_eats_prose_is_reported() -> None:
+    """The redaction check fails when the prose around a form does not come back as it was."""
+    args = fuzz_targets.RedactionInput("see ", "token=x", ")", "", url=False)
+    fuzz_targets.check_redaction(args)
+    eaten = fuzz_targets.RedactionInput("see ", "token=x", " https://u:p@h/", "", url=False)
+    with pytest.raises(fuzz_targets.BrokenPromiseError, match="masking ate the prose"):
+        fuzz_targets.check_redaction(eaten)
+
+
 def test_the_provider_pads_with_zeros() -> None:
     """Reading past the end gives zeros and empty chunks, never an error."""
     provider = fuzz_targets.Provider(b"\x05ab")

@@ -252,6 +252,7 @@ class TestRedactUrl:
                 "https://h.test/?state=***",
             ),
             ("https://h/?next=https://u:p%40ss@o.test/", "https://h/?next=https://o.test/"),
+            ("https://h/?next=bob:p!w@o.test&page=1", "https://h/?next=o.test&page=1"),
             ("https://h/?next=https%3A%2F%2Fo.test%2F", "https://h/?next=https%3A%2F%2Fo.test%2F"),
         ],
     )
