@@ -1719,6 +1719,7 @@ def check_redaction(args: RedactionInput) -> None:
     if args.url:
         shown_as["redact_url"] = redact_url(args.form)
     _check_secrets(shown_as, SECRET)
+    redact_url(noisy)  # not one URL: it must only not raise (it once recursed without end)
     _check_error(error, hidden=SECRET)
 
 

@@ -201,7 +201,8 @@ def _is_secret_query_name(name: str) -> bool:
 # -- URLs -----------------------------------------------------------------------------------
 
 _SCHEME: Final = LazyPattern(r"[A-Za-z][A-Za-z0-9+.\-]{0,31}")
-_PARAM_SEPARATORS: Final = LazyPattern(r"([&;?])")
+# "#" too: in a fragment, another "#" is as stray as a second "?" in a query.
+_PARAM_SEPARATORS: Final = LazyPattern(r"([&;?#])")
 _PERCENT: Final = LazyPattern(r"(?:%[0-9A-Fa-f]{2})+")
 # How many times a value may hold an encoded URL holding an encoded URL: more is no
 # redirect chain but an attack, and the value is masked whole.
@@ -216,9 +217,9 @@ def redact_url(url: str) -> str:
     scheme-relative (``//user:pw@host``) and schemeless (``user:pw@host``) URLs, and
     from URLs nested in the path or in a query value.
 
-    The query (and a fragment holding ``=``) is split at ``&``, ``;`` and ``?``; a
-    parameter's name is read after percent- and plus-decoding, and a secret value runs
-    to the next ``&``, across ``;`` and ``?``. A value that holds a secret only once
+    The query (and a fragment holding ``=``) is split at ``&``, ``;``, ``?`` and ``#``;
+    a parameter's name is read after percent- and plus-decoding, and a secret value runs
+    to the next ``&``, across the others. A value that holds a secret only once
     percent-decoded (an encoded URL with its userinfo, say) is masked whole.
 
     Examples:
@@ -281,7 +282,7 @@ def _redact_params(query: str, depth: int) -> str:
         name, equals, value = parts[index].partition("=")
         after = index + 1
         if equals and _is_secret_query_name(name):
-            # A secret runs to the next "&": a ";" or "?" in it may be its own.
+            # A secret runs to the next "&": a ";", "?" or "#" in it may be its own.
             while after < len(parts) and parts[after] != "&":
                 after += 2
             out.append(f"{name}={MASK}")
@@ -296,9 +297,12 @@ def _redact_params(query: str, depth: int) -> str:
 
 
 def _redact_nested(value: str, depth: int) -> str:
-    """The value of a parameter that is not secret: it may hold a URL, also encoded."""
+    """The value of a parameter that is not secret: it may hold a URL, also encoded.
+
+    The value holds no separator, so a URL in it is at most an authority and a path.
+    """
     if "@" in value:
-        value = _redact_url(value, depth + 1)
+        value = _userinfo_redacted(value)
     return _redact_encoded(value, depth) if "%" in value else value
 
 
@@ -316,7 +320,7 @@ def _redact_encoded(value: str, depth: int) -> str:
 
 
 def _percent_decoded(text: str) -> str:
-    """``text`` with its ``%XX`` escapes decoded (bytes that are not UTF-8 kept as escapes)."""
+    """``text`` with its ``%XX`` escapes decoded (bytes that are not UTF-8 as lone surrogates)."""
 
     def decode(escapes: re.Match[str]) -> str:
         data = bytes.fromhex(escapes.group().replace("%", ""))
@@ -437,10 +441,15 @@ def _urls_redacted(text: str, depth: int) -> str:
 
 
 def _spliced(text: str, spans: Iterable[Span]) -> str:
-    """``text`` with each of the (start, end) spans, in order and apart, masked."""
+    """``text`` with each of the (start, end) spans, in order, masked.
+
+    A span that starts inside one masked already is a word inside it, and is masked with it.
+    """
     out: list[str] = []
     last = 0
     for start, end in spans:
+        if start < last:
+            continue
         out.append(text[last:start])
         out.append(MASK)
         last = end
@@ -623,7 +632,7 @@ def _next_word(text: str, end: int) -> Span | None:
 
 
 def _header_credentials(text: str, first: Span) -> list[Span]:
-    """The words to look at after ``Authorization:``, the ones to mask among them first.
+    """The words to mask after ``Authorization:``, the first of them at ``first``.
 
     After a known scheme, the word after it. Else the first word, and the second too
     when it looks like credentials (``Authorization: Custom S3CR3T`` masks both: which
@@ -638,7 +647,11 @@ def _header_credentials(text: str, first: Span) -> list[Span]:
 
 
 def _credentials_spans(text: str, pos: int, scheme: str | None) -> tuple[list[Span], int]:
-    """The credentials to mask after ``pos``, and where the words looked at end."""
+    """The credentials to mask after ``pos``, and where the first word ends.
+
+    What follows that word is looked at again: a second word taken for credentials may
+    be a header of its own ("Authorization: x Proxy-Authorization: S3CR").
+    """
     word = _word_at(text, pos)
     if word is None:
         return [], pos
@@ -650,8 +663,7 @@ def _credentials_spans(text: str, pos: int, scheme: str | None) -> tuple[list[Sp
     else:
         # "basic" is also an English word: only what looks like credentials follows it.
         words = [word] if _looks_like_credentials(shown) else []
-    looked_at = max([word[1], *(span[1] for span in words)])
-    return [span for span in words if not _is_auth_param(text, *span)], looked_at
+    return [span for span in words if not _is_auth_param(text, *span)], word[1]
 
 
 def _auth_redacted(text: str) -> str:
@@ -659,17 +671,19 @@ def _auth_redacted(text: str) -> str:
     last = 0
     for found in _AUTH.get().finditer(text):
         if found.start() < last:
-            continue  # inside words already looked at ("Authorization: Bearer ...")
+            continue  # inside a word already looked at ("Authorization: Bearer ...")
         more, last = _credentials_spans(text, found.end(), found.group(1))
         spans.extend(more)
     return _spliced(text, spans)
 
 
-# A quoted mapping key as JSON and Python's repr write it, then its value: quoted (with
-# escapes), or a bare word or number.
-_QUOTED_KEY: Final = LazyPattern(r"""(["'])([^"'\n\\]{1,128})\1[ \t]*:[ \t]*""")
+# A quoted mapping key as JSON and Python's repr write it (no "=", "?", "&", "#", "@" or
+# brackets: "'/items?otp=x': the ..." is prose), then its value: quoted (with escapes), or
+# a number, the one other kind of value that can be a secret (a PIN, a one-time code).
+_QUOTED_KEY: Final = LazyPattern(r"""(["'])([^"'\n\\=?&#@<>()\[\]{}]{1,128})\1[ \t]*:[ \t]*""")
 _QUOTED_VALUE: Final = LazyPattern(
-    r"""b?(?:'(?P<single>(?:[^'\\\n]|\\.)*)'|"(?P<double>(?:[^"\\\n]|\\.)*)")|(?P<bare>[\w.+-]+)"""
+    r"""b?(?:'(?P<single>(?:[^'\\\n]|\\.)*)'|"(?P<double>(?:[^"\\\n]|\\.)*)")"""
+    r"""|(?P<bare>[-+]?[0-9][\w.+-]*)"""
 )
 
 

@@ -582,6 +582,17 @@ class TestFoundByFuzzing:
     Each is reduced to its smallest input; all are fixed in the library.
     """
 
+    def test_a_header_taken_for_the_credentials_of_another(self) -> None:
+        """``Authorization: x Proxy-Authorization: <secret>`` masks the secret.
+
+        Found by target_redaction (noise before the planted form): after an unknown
+        scheme, a second word that looks like credentials is masked with the first, and
+        the words looked at were skipped from then on, so the second header's own
+        credentials were never looked at.
+        """
+        error = se.UnknownError("Authorization: x Proxy-Authorization: S3CR1")
+        assert "S3CR1" not in repr(error) + str(error)
+
     @pytest.mark.parametrize(
         ("status", "expected"), [(429, se.RateLimitError), (503, se.NetworkError)]
     )

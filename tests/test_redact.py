@@ -270,6 +270,15 @@ class TestRedactUrl:
             "https://h.test/?next=https%3A%2F%2Fo.test%2F"
         )
 
+    def test_stray_signs_in_a_fragment_do_not_recurse(self) -> None:
+        """Thousands of "#" in a fragment, each after a value with an "@", are read in turn.
+
+        A value holding "@" was read as a URL of its own, whose fragment began at the next
+        "#": each one a level deeper, until Python's recursion limit.
+        """
+        url = "https://h/#" + "a=b@c#" * 5000 + "token=abc"
+        assert url.replace("token=abc", f"token={MASK}") == redact_url(url)
+
     def test_an_unchanged_url_is_returned_as_it_is(self) -> None:
         """No copy is made of a URL with nothing to mask."""
         url = "https://h/x?page=2#top"
@@ -339,6 +348,8 @@ class TestRedactUrl:
         ("Proxy-Authorization: Basic dXNlcjpwYXNz", "Proxy-Authorization: Basic ***"),
         ("authorization:Token xyz", "authorization:Token ***"),
         ("Authorization: Custom S3CR3T now", "Authorization: *** *** now"),
+        ("Authorization: x Proxy-Authorization: S3CR1", "Authorization: *** ***: ***"),
+        ("Authorization: x X-Authorization:S3CR1", "Authorization: *** ***"),
         ("Authorization: Bearer", None),
         ('Authorization: "Bearer abc"', 'Authorization: "Bearer ***"'),
         ("Bearer .", None),
