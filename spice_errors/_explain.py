@@ -316,9 +316,11 @@ def explain(
             error.report() + "\n\n",
             _read_lines(read),
             _retry_lines(retry, method),
-            f"A server passing it on would answer: {server_status}"
-            " (the answer came from another service: its caller did nothing wrong)\n\n"
-            "The problem document it would send:\n",
+            (
+                f"A server passing it on would answer: {server_status}"
+                " (the answer came from another service: its caller did nothing wrong)\n\n"
+                "The problem document it would send:\n"
+            ),
             json.dumps(problem, indent=2) + "\n",
         )
     )
