@@ -105,8 +105,8 @@ class RetryHint:
 
     def _redacted(self) -> RetryHint:
         """This hint with its reason masked: what renderings of an error show and write."""
-        if self.reason is None:
-            return self
+        if not isinstance(self.reason, str):
+            return self  # None, or whatever a caller put there despite the annotation
         reason = redact_text(self.reason)
         return self if reason == self.reason else attrs.evolve(self, reason=reason)
 

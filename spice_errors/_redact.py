@@ -363,21 +363,25 @@ def redact_text(text: str) -> str:
 
 
 def _redact_text(text: str, depth: int) -> str:
+    # The order matters. Each pass masks whole secrets, but a later one may mask words
+    # an earlier one would have read as names: so the passes that read names go first.
     if "://" in text:
         text = _urls_redacted(text, depth)
-    # Userinfo after "//" first: a pair's value must not stop at a "," or ";" in it. Pairs
-    # before userinfo without "//": "api_key=@S3CR" is a value, not "api_key=@" userinfo.
+    # Quoted keys before pairs: in "auth={'token': 'x'}" the value of auth runs to the space.
+    if ":" in text and ("'" in text or '"' in text):
+        text = _quoted_redacted(text)
+    # Userinfo after "//" before pairs, so that a pair's value does not stop at a "," or a
+    # ";" in it; pairs before userinfo without "//": "api_key=@S3CR" is a value.
     if "//" in text and "@" in text:
         text = _userinfo_redacted(text, schemeless=False)
     if "=" in text:
         text = _pairs_redacted(text, depth)
     if "@" in text:
         text = _userinfo_redacted(text)
+    # Last: after "Authorization:" a word that looks like credentials is masked unread.
     lowered = text.lower()
     if "bearer" in lowered or "basic" in lowered or "authorization" in lowered:
         text = _auth_redacted(text)
-    if ":" in text and ("'" in text or '"' in text):
-        text = _quoted_redacted(text)
     return text
 
 
@@ -696,7 +700,8 @@ def _quoted_redacted(text: str) -> str:
         value = _QUOTED_VALUE.get().match(text, found.end())
         if value is not None:
             spans.append(value.span(str(value.lastgroup)))
-            last = value.end()
+            # Its closing quote may open the next key, where a quote was left unclosed.
+            last = spans[-1][1]
     return _spliced(text, spans)
 
 

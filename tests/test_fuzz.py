@@ -582,6 +582,16 @@ class TestFoundByFuzzing:
     Each is reduced to its smallest input; all are fixed in the library.
     """
 
+    def test_a_quote_left_unclosed_before_a_mapping(self) -> None:
+        """A quote left open before ``{"X-Auth-Token": "<secret>"}`` does not hide the key.
+
+        Found by target_redaction (noise before the planted form): the open value's
+        closing quote was the one that opens the next key, and the key, inside what had
+        been masked, was never looked at.
+        """
+        error = se.UnknownError('{"apiKey": "x {"X-Auth-Token": "S3CR1"}')
+        assert "S3CR1" not in repr(error) + str(error)
+
     def test_a_header_taken_for_the_credentials_of_another(self) -> None:
         """``Authorization: x Proxy-Authorization: <secret>`` masks the secret.
 

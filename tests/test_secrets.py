@@ -292,6 +292,8 @@ def test_a_hint_without_a_reason() -> None:
     assert se.RetryHint().retry_after is None
     error = se.RetryableError("busy", retry_hint=se.RetryHint.skip("busy"))
     assert "reason='busy'" in repr(error)
+    odd = se.RetryHint(reason=42)  # type: ignore[arg-type]
+    assert repr(odd).endswith("reason=42)")
 
 
 @pytest.mark.parametrize(
