@@ -254,6 +254,10 @@ def nested(depth: int) -> str:
         (["400", "--body", DEEP_OBJECT], "--body is nested deeper than 128 levels"),
         (["400", "--body", nested(129)], "--body is nested deeper than 128 levels"),
         (["400", "--body", '{"error": ' + nested(200) + "}"], "nested deeper than 128"),
+        # unclosed: every Python fails to read it, each at its own depth
+        (["400", "--body", "[" * 200], "--body is nested deeper than 128 levels"),
+        (["400", "--body", '["' + "[" * 200 + '"'], "--body is not valid JSON"),
+        (["400", "--body", '[{"a": "]]"}, ' + "[" * 130], "--body is nested deeper than 128"),
         (["400", "--body", '{"error": {"message": "\udcff"}}'], "--body is not UTF-8 text"),
         (["400", "--body", "\ud800"], "--body is not UTF-8 text: '\\ud800' at character 0"),
         (["400", "--body", "1" * 5000], "--body holds a number too long for Python"),
