@@ -375,9 +375,12 @@ def _redact_text(text: str, depth: int) -> str:
     if "//" in text and "@" in text:
         text = _userinfo_redacted(text, schemeless=False)
     if "=" in text:
-        text = _pairs_redacted(text, depth)
+        text = _pairs_redacted(text, depth, encoded=False)
     if "@" in text:
         text = _userinfo_redacted(text)
+    # Encoded values last: masking one whole must not take the "user:" of userinfo with it.
+    if "%" in text and "=" in text:
+        text = _pairs_redacted(text, depth, encoded=True)
     # Last: after "Authorization:" a word that looks like credentials is masked unread.
     lowered = text.lower()
     if "bearer" in lowered or "basic" in lowered or "authorization" in lowered:
@@ -538,7 +541,11 @@ def _value_span(text: str, start: int, *, secret: bool) -> Span:
     return start, _trimmed_end(text, start, end)
 
 
-def _pairs_redacted(text: str, depth: int) -> str:
+def _pairs_redacted(text: str, depth: int, *, encoded: bool) -> str:
+    """``text`` with the values of secret pairs masked.
+
+    With ``encoded``, also the values that hold a secret once percent-decoded.
+    """
     out: list[str] = []
     last = 0
     for found in _PAIR.get().finditer(text):
@@ -548,7 +555,7 @@ def _pairs_redacted(text: str, depth: int) -> str:
         start, end = _value_span(text, found.end(), secret=secret)
         if secret:
             shown = MASK
-        elif text.find("%", start, end) != -1:
+        elif encoded and text.find("%", start, end) != -1:
             shown = _redact_encoded(text[start:end], depth)
         else:
             continue  # the common case; userinfo in a value is the passes' around this one
@@ -683,11 +690,13 @@ def _auth_redacted(text: str) -> str:
 
 # A quoted mapping key as JSON and Python's repr write it (no "=", "?", "&", "#", "@" or
 # brackets: "'/items?otp=x': the ..." is prose), then its value: quoted (with escapes), or
-# a number, the one other kind of value that can be a secret (a PIN, a one-time code).
+# a number, the one other kind of value that can be a secret (a PIN, a one-time code);
+# then what follows a value there (",", "}", "]", ")" or a space), so that a quote left
+# unclosed does not make the rest of the text up to another quote a value.
 _QUOTED_KEY: Final = LazyPattern(r"""(["'])([^"'\n\\=?&#@<>()\[\]{}]{1,128})\1[ \t]*:[ \t]*""")
 _QUOTED_VALUE: Final = LazyPattern(
-    r"""b?(?:'(?P<single>(?:[^'\\\n]|\\.)*)'|"(?P<double>(?:[^"\\\n]|\\.)*)")"""
-    r"""|(?P<bare>[-+]?[0-9][\w.+-]*)"""
+    r"""(?:b?(?:'(?P<single>(?:[^'\\\n]|\\.)*)'|"(?P<double>(?:[^"\\\n]|\\.)*)")"""
+    r"""|(?P<bare>[-+]?[0-9][\w.+-]*))(?=[\s,}\])]|$)"""
 )
 
 

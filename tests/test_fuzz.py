@@ -591,6 +591,9 @@ class TestFoundByFuzzing:
         """
         error = se.UnknownError('{"apiKey": "x {"X-Auth-Token": "S3CR1"}')
         assert "S3CR1" not in repr(error) + str(error)
+        # Nor does it make what follows, up to the next quote, a value: a pair's name too.
+        error = se.UnknownError("{'api_key': 'x Config(token='S3CR1')")
+        assert "S3CR1" not in repr(error) + str(error)
 
     def test_a_header_taken_for_the_credentials_of_another(self) -> None:
         """``Authorization: x Proxy-Authorization: <secret>`` masks the secret.

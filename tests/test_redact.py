@@ -323,6 +323,7 @@ class TestRedactUrl:
         ("{http://h.test/x?token=abc}", "{http://h.test/x?token=***}"),
         ("<http://h.test/x?token=abc>", "<http://h.test/x?token=***>"),
         ("(see http://h.test/x?token=a(b)c)", "(see http://h.test/x?token=***)"),
+        ("((http://h.test/x?token=abc))", "((http://h.test/x?token=***))"),
         ("see https://h.test/wiki/A_(b) now", "see https://h.test/wiki/A_(b) now"),
         # a URL nested in a query value keeps no userinfo
         (
