@@ -27,7 +27,13 @@ from spice_errors._catching import (
     catching_only_async,
     from_returns,
 )
-from spice_errors._classify import RetryClassifier, RetryDecision, classify, is_retryable
+from spice_errors._classify import (
+    RetryClassifier,
+    RetryDecision,
+    classify,
+    is_retryable,
+    recoverable_by_model,
+)
 from spice_errors._collect import (
     as_results,
     as_results_async,
@@ -181,6 +187,7 @@ __all__ = [
     "recover_network_async",
     "recover_rate_limit",
     "recover_rate_limit_async",
+    "recoverable_by_model",
     "register_exception_mapping",
     "register_secret_names",
     "result_from_dict",
@@ -203,16 +210,24 @@ __all__ = [
 
 
 if TYPE_CHECKING:
+    from spice_errors import jsonrpc as jsonrpc
+    from spice_errors import mcp as mcp
+
     __version__: str
 else:
 
-    def __getattr__(name: str) -> str:
-        """``__version__``, read from the package's metadata on first use, as attrs does.
+    def __getattr__(name: str) -> object:
+        """``__version__`` and the modules loaded on first use: `mcp`, `jsonrpc`.
 
-        Importing `importlib.metadata` costs more than the rest of the package together
-        (about 35 ms), so only code that asks for the version pays for it. Hidden from
-        type checkers, which would otherwise accept any attribute of the package.
+        The version is read from the package's metadata, as attrs does: importing
+        `importlib.metadata` costs more than the rest of the package together (about
+        35 ms), so only code that asks for it pays for it. Hidden from type checkers,
+        which would otherwise accept any attribute of the package.
         """
+        if name in {"mcp", "jsonrpc"}:
+            import importlib
+
+            return importlib.import_module(f"{__name__}.{name}")
         if name != "__version__":
             msg = f"module {__name__!r} has no attribute {name!r}"
             raise AttributeError(msg)

@@ -199,6 +199,32 @@ class SpiceError(Namespace):
 
         return report(self)
 
+    def for_model(self) -> str:
+        """What a language model that called a tool should read of this error.
+
+        At most 600 characters in plain words, secrets masked: what failed (the code and
+        the message), what to change (the arguments of a `ValidationError` with their
+        expected types, the tools or targets a lookup or a routing error offers, ten at
+        most) and whether trying again can help, and when (the classifier's decision and
+        the wait the error asks for). Only the error's own fields are read: context stays
+        out, as it is for the logs.
+
+        Examples:
+            >>> error = SpiceError.validation_error("Bad quantity", "quantity", "int", "7x")
+            >>> print(error.for_model())
+            VALIDATION_ERROR: Bad quantity
+            Change the argument "quantity" (expected int, got str).
+            Retry: yes, with the call changed; the same call fails again.
+            >>> print(SpiceError.rate_limit_error("Slow down", 2000).for_model())
+            RATE_LIMIT_ERROR: Slow down
+            Retry: yes, after 2 s; the call itself was fine.
+
+        .. versionadded:: 0.2.0
+        """
+        from spice_errors._model import for_model
+
+        return for_model(self)
+
     def to_exception(self) -> SpiceException:
         """Wrap this error in a `SpiceException`, ready to ``raise``.
 

@@ -36,6 +36,7 @@ __all__ = [
     "classify",
     "is_retryable",
     "proves_never_sent",
+    "recoverable_by_model",
     "requested_wait",
 ]
 
@@ -292,3 +293,25 @@ def is_retryable(error: SpiceError) -> bool:
     .. versionadded:: 0.1.0
     """
     return _decide(error).should_retry
+
+
+_FIXABLE: Final = (ValidationError, ToolLookupError, RoutingError)
+
+
+def recoverable_by_model(error: SpiceError) -> bool:
+    """Tell whether the model that made the call can fix it by calling differently.
+
+    ``True`` exactly for a `ValidationError`, a `ToolLookupError` and a `RoutingError`:
+    the arguments, the tool or the target were wrong, and another call can get them
+    right. ``False`` for the other 13 types, which only time (a rate limit, an outage)
+    or a person (credentials, configuration) can mend.
+
+    Examples:
+        >>> recoverable_by_model(SpiceError.validation_error("bad date", "when"))
+        True
+        >>> recoverable_by_model(SpiceError.rate_limit_error("Slow down", 2000))
+        False
+
+    .. versionadded:: 0.2.0
+    """
+    return isinstance(error, _FIXABLE)

@@ -100,18 +100,27 @@ def test_other_missing_attributes_raise() -> None:
         getattr(se, "retyr")  # noqa: B009 -- the point is a name checkers do not know
 
 
+def test_the_agent_tool_modules_load_on_first_use() -> None:
+    """`se.mcp` and `se.jsonrpc` work after a plain import, which loads neither, nor `mcp`."""
+    loaded = _imported_after("import spice_errors")
+    assert not {"spice_errors.mcp", "spice_errors.jsonrpc", "spice_errors._model", "mcp"} & loaded
+    used = _imported_after("import spice_errors as se; se.mcp.to_tool_result; se.jsonrpc.CODES")
+    assert {"spice_errors.mcp", "spice_errors.jsonrpc"} <= used
+    assert "mcp" not in used  # the SDK is imported by se.mcp.tool only
+
+
 def test_version_is_not_read_at_import() -> None:
     """`import spice_errors` leaves importlib.metadata unloaded (it costs about 35 ms)."""
     assert "importlib.metadata" not in _imported_after("import spice_errors")
 
 
 def test_modules_are_private_except_the_public_ones() -> None:
-    """Every module is `_`-prefixed but `http` and the integrations: one address per name."""
+    """Every module is `_`-prefixed but `http`, `mcp`, `jsonrpc` and the integrations."""
     import pkgutil
 
     names = {info.name for info in pkgutil.iter_modules(se.__path__)}
     public = {name for name in names if not name.startswith("_")}
-    assert {"http", "integrations"} == public
+    assert {"http", "integrations", "jsonrpc", "mcp"} == public
     integrations = {
         info.name for info in pkgutil.iter_modules([str(ROOT / "spice_errors" / "integrations")])
     }

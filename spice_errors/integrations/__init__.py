@@ -9,6 +9,7 @@
 - `spice_errors.integrations.logging`: errors as one masked line with structured fields.
 - `spice_errors.integrations.structlog`: a processor that renders errors in events.
 - `spice_errors.integrations.opentelemetry`: errors recorded on a span.
+- `spice_errors.integrations.pydantic_ai`: pydantic-ai tools that return a `SpiceResult`.
 
 Importing ``spice_errors`` imports none of these, nor the libraries they serve.
 """
