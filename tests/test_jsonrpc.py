@@ -108,6 +108,16 @@ def test_another_partys_error_is_read_by_its_code(code: int, cls: type[se.SpiceE
     )
 
 
+def test_a_problem_of_our_type_without_a_code_is_ours() -> None:
+    """Data whose ``type`` is under ``type_base`` picks the type, as from_problem reads it."""
+    data = {"type": "https://api.example/problems/rate_limit_error", "detail": "Slow down"}
+    wire = {"code": -32058, "message": "Slow down", "data": data}
+    assert isinstance(jsonrpc.from_error(wire), se.UnknownError)
+    error = jsonrpc.from_error(wire, type_base="https://api.example/problems/")
+    assert isinstance(error, se.RateLimitError)
+    assert "Slow down" == error.message
+
+
 def test_a_bare_error_object_has_no_id_and_an_empty_message_a_default() -> None:
     """No envelope, no id; a message that is empty or not text is replaced."""
     error = jsonrpc.from_error({"code": -32601, "message": ""})
