@@ -9,7 +9,7 @@ import socket
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import NoReturn, TextIO, assert_never
+from typing import NoReturn, TextIO, assert_never, cast
 
 import spice_errors as se
 
@@ -238,12 +238,35 @@ def _section_serving(out: _Printer) -> None:
         out.line(line)
 
 
+def _section_agent_tools(out: _Printer) -> None:
+    from spice_errors._demo import call_a_tool
+
+    out.heading("An MCP tool call: what the model reads, what a client reads")
+    calls = call_a_tool()
+    if calls is None:
+        out.line("(the mcp SDK is not installed: pip install 'spice-errors[mcp]' to run it)")
+        error = se.ValidationError("Refunds above 100.00 need a person's approval")
+        out.line(json.dumps(se.mcp.to_tool_result(error), indent=2))
+        return
+    out.code("@server.tool() @se.mcp.tool def refund(order_id, amount_cents) -> SpiceResult[dict]")
+    out.line("The model asks refund(order_id='o-7', amount_cents=25000) and gets, isError true:")
+    content = cast("list[dict[str, str]]", calls.wrong["content"])
+    for line in content[0]["text"].splitlines():
+        out.line(f"  {line}")
+    out.line("A client reads the structured problem:")
+    out.line(json.dumps(calls.wrong["structuredContent"], indent=2))
+    back = se.mcp.from_tool_result(calls.wrong)
+    out.line(f"se.mcp.from_tool_result(...) -> {back!r}")
+    out.line(f"The model fixes its call (amount_cents=9000): {calls.fixed['structuredContent']}")
+
+
 _SECTIONS: tuple[Callable[[_Printer], None], ...] = (
     _section_errors,
     _section_matching,
     _section_results,
     _section_exceptions,
     _section_http,
+    _section_agent_tools,
     _section_secrets,
 )
 

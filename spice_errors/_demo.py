@@ -13,7 +13,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import spice_errors as se
 
-__all__ = ["DemoServer", "Served", "demo_server", "get", "post", "serve_a_crash"]
+__all__ = [
+    "DemoServer",
+    "Served",
+    "ToolCalls",
+    "call_a_tool",
+    "demo_server",
+    "get",
+    "post",
+    "serve_a_crash",
+]
 
 _PROBLEM = {"Content-Type": "application/problem+json"}
 
@@ -194,3 +203,59 @@ def serve_a_crash() -> Served:
     finally:
         logger.removeHandler(handler)
     return Served(public, debug, lines)
+
+
+class ToolCalls:
+    """Two calls of an MCP tool: the one the model got wrong, and the one it fixed."""
+
+    __slots__ = ("fixed", "wrong")
+
+    def __init__(self, wrong: dict[str, object], fixed: dict[str, object]) -> None:
+        self.wrong = wrong
+        self.fixed = fixed
+
+
+def call_a_tool() -> ToolCalls | None:
+    """An MCP server in memory whose tool returns a `SpiceResult`, called as a model would.
+
+    The ``mcp`` SDK's own server and client (``pip install 'spice-errors[mcp]'``); None
+    when it is not installed. The results are in their JSON form, as the model's host
+    receives them.
+    """
+    import asyncio
+    import importlib.util
+
+    if importlib.util.find_spec("mcp") is None:
+        return None
+    from mcp import Client
+    from mcp.server.mcpserver import MCPServer
+
+    server = MCPServer("orders")
+
+    @server.tool()
+    @se.mcp.tool
+    def refund(order_id: str, amount_cents: int) -> se.SpiceResult[dict[str, object]]:
+        """Refund part of an order."""
+        if amount_cents > 10_000:  # noqa: PLR2004 -- the demo's limit
+            return se.failure(
+                se.ValidationError(
+                    "Refunds above 100.00 need a person's approval",
+                    field="amount_cents",
+                    expected_type="an int of at most 10000",
+                    actual_value=amount_cents,
+                )
+            )
+        refunded: dict[str, object] = {"order_id": order_id, "refunded_cents": amount_cents}
+        return se.success(refunded)
+
+    async def calls() -> ToolCalls:
+        async with Client(server) as client:
+            wrong = await client.call_tool("refund", {"order_id": "o-7", "amount_cents": 25_000})
+            fixed = await client.call_tool("refund", {"order_id": "o-7", "amount_cents": 9_000})
+        hidden = {"meta", "result_type"}
+        return ToolCalls(
+            wrong.model_dump(by_alias=True, exclude_none=True, exclude=hidden),
+            fixed.model_dump(by_alias=True, exclude_none=True, exclude=hidden),
+        )
+
+    return asyncio.run(calls())

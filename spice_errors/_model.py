@@ -87,7 +87,9 @@ def _argument(error: ValidationError, *, told: bool) -> str | None:
     if told:
         parts.append(f": {_cut(redact_text(error.message), _MESSAGE_LIMIT)}")
     if error.expected_type is not None:
-        got = f", got {type_name(error.actual_value)}" if error.actual_value is not None else ""
+        got = ""
+        if error.actual_value is not None and type_name(error.actual_value) != error.expected_type:
+            got = f", got {type_name(error.actual_value)}"
         parts.append(f" (expected {_name(error.expected_type)}{got})")
     return "".join(parts)
 

@@ -99,6 +99,12 @@ def test_a_validation_error_names_the_field_and_expected_type() -> None:
     ) == error.for_model()
 
 
+def test_the_type_given_is_told_only_when_it_differs() -> None:
+    """An int out of range, where an int is expected: no "got int" beside "expected int"."""
+    error = se.ValidationError("Too big", field="amount", expected_type="int", actual_value=10**6)
+    assert 'Change the argument "amount" (expected int).' == error.for_model().split("\n")[1]
+
+
 def test_a_validation_error_with_neither_field_nor_type_asks_for_other_arguments() -> None:
     """Without a field, the model is still told to change the call, not to repeat it."""
     text = se.ValidationError("Dates must not overlap").for_model()

@@ -24,6 +24,7 @@ SECTIONS = [
     "== A circuit breaker opening ==",
     "== Passing the partner's 403 on: a 502 that tells nothing of it ==",
     "== A server's answer: what the client sees, what the log keeps ==",
+    "== An MCP tool call: what the model reads, what a client reads ==",
     "== Secrets stay hidden ==",
 ]
 SECRETS = ["sk-live-0123456789", "eyJhbGciOi", "hunter2", "abc123", "sk-live-demo-0123456789"]
@@ -89,6 +90,42 @@ def test_demo_server_section() -> None:
     passed_on = out.getvalue().split("a 502 that tells nothing of it ==")[1].split("==")[0]
     assert '"status": 502' in passed_on
     assert "invoices" not in passed_on
+
+
+def _agent_section(out: io.StringIO) -> str:
+    return out.getvalue().split("what a client reads ==")[1].split("== Secrets")[0]
+
+
+def test_demo_agent_tools_section() -> None:
+    """A real MCP call in memory: the model reads for_model(), a client the problem."""
+    pytest.importorskip("mcp", reason="the mcp SDK is a test dependency")
+    out = io.StringIO()
+    assert 0 == main(["demo", "--no-color"], out)
+    section = _agent_section(out)
+    assert "  VALIDATION_ERROR: Refunds above 100.00 need a person's approval\n" in section
+    assert '  Change the argument "amount_cents" (expected an int of at most 10000, got int).' in (
+        section
+    )
+    assert '"code": "VALIDATION_ERROR"' in section
+    assert "from_tool_result(...) -> Failure(ValidationError(" in section
+    assert "{'order_id': 'o-7', 'refunded_cents': 9000}" in section
+
+
+def test_demo_agent_tools_section_without_the_sdk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without mcp installed the section says what to install and shows the tool result."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, *args: object) -> object:
+        return None if name == "mcp" else real(name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    out = io.StringIO()
+    assert 0 == main(["demo", "--no-color"], out)
+    section = _agent_section(out)
+    assert "pip install 'spice-errors[mcp]' to run it" in section
+    assert '"isError": true' in section
 
 
 def test_colour_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -67,7 +67,8 @@ def test_readme_commands_are_what_ci_runs() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = re.findall(r"```bash\n(.+?)\n```", readme)
     demo = (
-        "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/python -m spice_errors demo"
+        "python3 -m venv .venv && .venv/bin/pip install '.[mcp]'"
+        " && .venv/bin/python -m spice_errors demo"
     )
     test = (
         "python3 -m venv .venv && .venv/bin/pip install -U pip"
