@@ -9,7 +9,7 @@ nothing of the one that declares them.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, Final, Self
 
@@ -54,6 +54,8 @@ __all__ = ["SpiceError", "sealed", "shown_fields"]
 
 _TYPES_MODULE: Final = "spice_errors._errors"
 _now_ns = time.time_ns
+_lazy: dict[str, Callable[[SpiceError], str]] = {}
+"""Functions of modules above this one, kept once a method has imported them."""
 
 
 if TYPE_CHECKING:
@@ -221,9 +223,12 @@ class SpiceError(Namespace):
 
         .. versionadded:: 0.2.0
         """
-        from spice_errors._model import for_model
+        render = _lazy.get("for_model")
+        if render is None:  # imported on first use: an import statement costs a microsecond
+            from spice_errors._model import for_model
 
-        return for_model(self)
+            render = _lazy["for_model"] = for_model
+        return render(self)
 
     def to_exception(self) -> SpiceException:
         """Wrap this error in a `SpiceException`, ready to ``raise``.

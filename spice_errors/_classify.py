@@ -34,6 +34,7 @@ __all__ = [
     "RetryDecision",
     "carried_status",
     "classify",
+    "default_decision",
     "is_retryable",
     "proves_never_sent",
     "recoverable_by_model",
@@ -122,6 +123,10 @@ class RetryDecision:
 def _decide(error: SpiceError) -> RetryDecision:
     """The Kotlin framework's default rules, after the server's own word."""
     return _server_word(error) or _by_type(error)
+
+
+default_decision: Final = _decide
+"""What `RetryClassifier.DEFAULT` decides, without the classifier's own steps."""
 
 
 def _server_word(error: SpiceError) -> RetryDecision | None:

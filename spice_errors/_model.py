@@ -9,9 +9,10 @@ mask.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
-from spice_errors._classify import carried_status, classify, recoverable_by_model
+from spice_errors._classify import carried_status, default_decision
 from spice_errors._errors import (
     AuthenticationError,
     ConfigurationError,
@@ -32,32 +33,40 @@ _NAMES_SHOWN: Final = 10
 _ELLIPSIS: Final = "…"
 
 
+_CHANGED: Final = "Retry: yes, with the call changed; the same call fails again."
+
+
 def for_model(error: SpiceError) -> str:
     """The text a model calling a tool should read of ``error``; see `SpiceError.for_model`."""
-    head = f"{error.code}: {_cut(redact_text(error.message), _MESSAGE_LIMIT)}"
-    retry = _retry_line(error)
-    room = LIMIT - len(head) - len(retry) - 2  # the two line breaks
-    change = _change_lines(error, room)
-    return "\n".join((head, *change, retry))
+    message = redact_text(error.message)  # masked first: a cut must never undo a mask
+    if len(message) > _MESSAGE_LIMIT or not message.isprintable():
+        message = _cut(message, _MESSAGE_LIMIT)
+    head = f"{error.code}: {message}"
+    change = _CHANGES.get(type(error))  # the 16 types are final: the exact type decides
+    if change is None:
+        return f"{head}\n{_retry_line(error)}"
+    room = LIMIT - len(head) - len(_CHANGED) - 2  # the two line breaks
+    return "\n".join((head, *change(error, room), _CHANGED))
 
 
 # -- what to change ------------------------------------------------------------------------
 
 
-def _change_lines(error: SpiceError, room: int) -> list[str]:
-    if isinstance(error, ValidationError):
-        return _validation_lines(error, room)
-    if isinstance(error, ToolLookupError):
-        asked = f' "{_name(error.tool_name)}"' if error.tool_name is not None else ""
-        where = f' in "{_name(error.namespace)}"' if error.namespace is not None else ""
-        intro = f"There is no tool{asked}{where}. "
-        return [_names_line(intro, "Call one of these tools", error.available_tools, room)]
-    if isinstance(error, RoutingError):
-        return [_names_line("", "Route to one of these targets", error.available_targets, room)]
-    return []
+def _lookup_lines(error: SpiceError, room: int) -> list[str]:
+    assert isinstance(error, ToolLookupError)  # noqa: S101 -- _CHANGES dispatches on the type
+    asked = f' "{_name(error.tool_name)}"' if error.tool_name is not None else ""
+    where = f' in "{_name(error.namespace)}"' if error.namespace is not None else ""
+    intro = f"There is no tool{asked}{where}. "
+    return [_names_line(intro, "Call one of these tools", error.available_tools, room)]
 
 
-def _validation_lines(error: ValidationError, room: int) -> list[str]:
+def _routing_lines(error: SpiceError, room: int) -> list[str]:
+    assert isinstance(error, RoutingError)  # noqa: S101 -- _CHANGES dispatches on the type
+    return [_names_line("", "Route to one of these targets", error.available_targets, room)]
+
+
+def _validation_lines(error: SpiceError, room: int) -> list[str]:
+    assert isinstance(error, ValidationError)  # noqa: S101 -- _CHANGES dispatches on the type
     if not error.errors:
         argument = _argument(error, told=False)
         return [_cut(f"Change the {argument}." if argument else "Change the arguments.", room)]
@@ -109,13 +118,20 @@ def _names_line(intro: str, label: str, names: tuple[str, ...], room: int) -> st
     return f"{line} ... and {hidden} more" if hidden > 0 else line
 
 
+_CHANGES: Final[dict[type[SpiceError], Callable[[SpiceError, int], list[str]]]] = {
+    ValidationError: _validation_lines,
+    ToolLookupError: _lookup_lines,
+    RoutingError: _routing_lines,
+}
+"""What to change, for the three types the model can fix (`recoverable_by_model`)."""
+
+
 # -- whether to try again ------------------------------------------------------------------
 
 
 def _retry_line(error: SpiceError) -> str:
-    if recoverable_by_model(error):
-        return "Retry: yes, with the call changed; the same call fails again."
-    decision = classify(error)
+    """For an error the model cannot fix by calling differently: the classifier's word."""
+    decision = default_decision(error)
     if decision.should_retry:
         when = _wait(decision.suggested_delay)
         return f"Retry: yes, {when}; the call itself was fine."

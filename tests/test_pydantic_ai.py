@@ -2,7 +2,8 @@
 
 ``FunctionModel`` plays the model: it calls a tool, reads what comes back and calls
 again; ``TestModel`` calls every tool with arguments it makes from the schema. Neither
-touches the network.
+touches the network. Runs are awaited: ``run_sync`` leaves behind an event loop it made
+and never closes.
 """
 
 from __future__ import annotations
@@ -66,15 +67,15 @@ def _agent() -> Agent[None, str]:
     return agent
 
 
-def test_a_recoverable_failure_is_read_by_the_model_which_calls_again() -> None:
+async def test_a_recoverable_failure_is_read_by_the_model_which_calls_again() -> None:
     """ModelRetry carries for_model(): the model sees it, fixes the id and gets the value."""
-    result = _agent().run_sync("How many items in order 7?")
+    result = await _agent().run("How many items in order 7?")
     assert "quantity is 3" == result.output
     retried = [part for part in _returns(result.all_messages()) if part.outcome == "retried"]
     assert [BAD_ID.for_model()] == [part.content for part in retried]
 
 
-def test_an_unrecoverable_failure_ends_the_run_with_the_error() -> None:
+async def test_an_unrecoverable_failure_ends_the_run_with_the_error() -> None:
     """A person must act: the run stops, and the caller catches the error's SpiceException."""
     model = FunctionModel(lambda _messages, _info: ModelResponse(parts=[ToolCallPart("pay", {})]))
     agent = Agent(model)
@@ -87,11 +88,11 @@ def test_an_unrecoverable_failure_ends_the_run_with_the_error() -> None:
         return Failure(expired)
 
     with pytest.raises(se.SpiceException) as stopped:
-        agent.run_sync("Pay it")
+        await agent.run("Pay it")
     assert expired == stopped.value.error
 
 
-def test_a_raised_spice_exception_is_handled_like_a_returned_failure() -> None:
+async def test_a_raised_spice_exception_is_handled_like_a_returned_failure() -> None:
     """Early return with get_or_raise(): a recoverable error still goes back to the model."""
     calls: list[str] = []
 
@@ -104,11 +105,11 @@ def test_a_raised_spice_exception_is_handled_like_a_returned_failure() -> None:
 
     agent = Agent(FunctionModel(_model_that_fixes_its_call))
     agent.tool_plain(quantity)
-    assert "quantity is 3" == agent.run_sync("How many?").output
+    assert "quantity is 3" == (await agent.run("How many?")).output
     assert ["7", "o-7"] == calls
 
 
-def test_the_framework_sees_the_success_type_and_parameters() -> None:
+async def test_the_framework_sees_the_success_type_and_parameters() -> None:
     """TestModel calls the tool from its schema; no "unsupported return type" warning."""
     agent = Agent(TestModel())
 
@@ -118,7 +119,7 @@ def test_the_framework_sees_the_success_type_and_parameters() -> None:
         """Items in stock."""
         return Success({sku: warehouse})
 
-    assert '{"stock":{"a":1}}' == agent.run_sync("How many?").output
+    assert '{"stock":{"a":1}}' == (await agent.run("How many?")).output
     tool: Any = agent._function_toolset.tools["stock"]
     assert {"sku", "warehouse"} == set(tool.function_schema.json_schema["properties"])
     assert "object" == tool.function_schema.return_schema["type"]

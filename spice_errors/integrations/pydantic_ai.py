@@ -7,6 +7,7 @@ calls again; any other failure raises the error's `SpiceException`, which ends t
 and reaches the caller of ``agent.run``.
 
 Examples:
+    >>> import asyncio
     >>> from pydantic_ai import Agent
     >>> from pydantic_ai.models.test import TestModel
     >>> from spice_errors.integrations import pydantic_ai
@@ -15,7 +16,7 @@ Examples:
     ... @pydantic_ai.tool
     ... def stock(sku: str) -> SpiceResult[int]:
     ...     return Success(4)
-    >>> agent.run_sync("How many?").output
+    >>> asyncio.run(agent.run("How many?")).output
     '{"stock":4}'
 
 .. versionadded:: 0.2.0
