@@ -51,6 +51,8 @@ NAMES = (
     "vendor_body",
     "wait_headers",
     "redaction",
+    "jsonrpc_error",
+    "tool_result",
 )
 JSON_TARGETS = ("error_from_json", "result_from_json")
 """Targets whose inputs are JSON documents: they get structure-aware mutations too."""

@@ -54,6 +54,7 @@ from spice_errors.http import from_problem, from_response, parse_retry_after, to
 
 __all__ = [
     "TARGETS",
+    "AgentInput",
     "BrokenPromiseError",
     "ProblemInput",
     "Provider",
@@ -65,15 +66,19 @@ __all__ = [
     "check_error_from_json",
     "check_from_problem",
     "check_from_response",
+    "check_jsonrpc_error",
     "check_parse_retry_after",
     "check_redaction",
     "check_result_from_json",
+    "check_tool_result",
     "check_vendor_body",
     "check_wait_headers",
     "decode_from_problem",
     "decode_from_response",
+    "decode_jsonrpc_error",
     "decode_parse_retry_after",
     "decode_redaction",
+    "decode_tool_result",
     "decode_vendor_body",
     "decode_wait_headers",
     "describe",
@@ -84,9 +89,11 @@ __all__ = [
     "target_error_from_json",
     "target_from_problem",
     "target_from_response",
+    "target_jsonrpc_error",
     "target_parse_retry_after",
     "target_redaction",
     "target_result_from_json",
+    "target_tool_result",
     "target_vendor_body",
     "target_wait_headers",
     "vendor_seed",
@@ -1731,6 +1738,145 @@ def _redaction_seeds() -> list[bytes]:
     ]
 
 
+# -- agent tools: JSON-RPC errors and MCP tool results --------------------------------------
+
+
+@attrs.frozen
+class AgentInput:
+    """What a reader of agent-tool answers is given: anything at all."""
+
+    data: object
+
+
+def _agent_payload(p: Provider, mode: int) -> object:
+    """Modes 0-2: the rest as bytes, as JSON text (parsed when it parses), a value."""
+    if mode == 0:
+        return p.rest()
+    if mode == 1:
+        text = p.rest().decode("utf-8", "surrogateescape")
+        try:
+            return cast("object", json.loads(text))
+        except (ValueError, RecursionError):
+            return text
+    return value(p)
+
+
+def decode_jsonrpc_error(data: bytes) -> AgentInput:
+    """Mode byte (bytes, JSON text, a value, an envelope around a document), then the payload."""
+    p = Provider(data)
+    mode = p.below(4)
+    if mode < 3:
+        return AgentInput(_agent_payload(p, mode))
+    return AgentInput({"jsonrpc": "2.0", "id": value(p), "error": document(p)})
+
+
+def target_jsonrpc_error(data: bytes) -> None:
+    """`jsonrpc.from_error` never raises and returns one of the 16 types, told to a model."""
+    check_jsonrpc_error(decode_jsonrpc_error(data))
+
+
+def check_jsonrpc_error(args: AgentInput) -> None:
+    """The promises of `from_error` (SPEC section 7) for this input."""
+    error = _check_error(se.jsonrpc.from_error(args.data))
+    if error.context.get("received") is not True:
+        _broken(f"{type(error).__name__} read from JSON-RPC is not marked received")
+    _check_for_model(error)
+    wire = se.jsonrpc.to_error(error)
+    _strict(wire)
+    if type(se.jsonrpc.from_error(wire)) is not type(error):
+        _broken(f"{type(error).__name__} did not come back from its own JSON-RPC error")
+
+
+def decode_tool_result(data: bytes) -> AgentInput:
+    """Mode byte (bytes, JSON text, a value, a result of values), then the payload."""
+    p = Provider(data)
+    mode = p.below(4)
+    if mode < 3:
+        return AgentInput(_agent_payload(p, mode))
+    result = {"content": [{"type": "text", "text": value(p)}], "isError": p.below(2) == 0}
+    if p.below(2):
+        result["structuredContent"] = {"error": document(p)}
+    return AgentInput(result)
+
+
+def target_tool_result(data: bytes) -> None:
+    """`mcp.from_tool_result` never raises and returns a result; a failure is well formed."""
+    check_tool_result(decode_tool_result(data))
+
+
+def check_tool_result(args: AgentInput) -> None:
+    """The promises of `from_tool_result` (SPEC section 7) for this input."""
+    result = se.mcp.from_tool_result(args.data)
+    if not isinstance(result, se.Success | se.Failure):
+        _broken(f"from_tool_result returned {type(result).__name__}, not a result")
+    if isinstance(result, se.Success):
+        return
+    error = _check_error(result.error)
+    _check_for_model(error)
+    answer = se.mcp.to_tool_result(error)
+    _strict(answer)
+    back = se.mcp.from_tool_result(answer).error_or_none()
+    if type(back) is not type(error):
+        _broken(f"{type(error).__name__} did not come back from its own tool result")
+
+
+def _check_for_model(error: se.SpiceError) -> None:
+    text = error.for_model()
+    if len(text) > 600:
+        _broken(f"for_model() wrote {len(text)} characters: {_short(text)}")
+    if not text.startswith(f"{error.code}: ") or "\nRetry: " not in text:
+        _broken(f"for_model() does not say what failed and whether to retry: {_short(text)}")
+
+
+def _jsonrpc_seeds() -> list[bytes]:
+    return _agent_seeds("jsonrpc_error")
+
+
+def _tool_result_seeds() -> list[bytes]:
+    return _agent_seeds("tool_result")
+
+
+def _agent_seeds(name: str) -> list[bytes]:
+    """Real answers in their JSON form (mode 1), and ours for every type."""
+    errors = _sample_errors()
+    if name == "jsonrpc_error":
+        # As a real mcp 2.3 MCPServer answers over stdio (tests/test_jsonrpc.py reads the
+        # same from a child process): a method it lacks, and an unknown resource.
+        real: list[object] = [
+            {
+                "jsonrpc": "2.0",
+                "id": 2,
+                "error": {"code": -32601, "message": "Method not found", "data": "no/such"},
+            },
+            {
+                "jsonrpc": "2.0",
+                "id": 3,
+                "error": {
+                    "code": -32602,
+                    "message": "Unknown resource: res://nope",
+                    "data": {"uri": "res://nope"},
+                },
+            },
+            # JSON-RPC 2.0 section 5.1's parse error, with a null id
+            {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "Parse error"}},
+        ]
+        documents = real + [se.jsonrpc.to_error(error) for error in errors]
+    else:
+        # mcp_types.CallToolResult as the SDK writes it (by_alias): a failure of argument
+        # validation, in words, and a structured success.
+        text = "Error executing tool add: 1 validation error for addArguments\nb\n  Field required"
+        real = [
+            {"content": [{"type": "text", "text": text}], "isError": True},
+            {
+                "content": [{"type": "text", "text": "3"}],
+                "structuredContent": {"result": 3},
+                "isError": False,
+            },
+        ]
+        documents = real + [se.mcp.to_tool_result(error) for error in errors]
+    return [bytes([1]) + json.dumps(document).encode() for document in documents]
+
+
 TARGETS: Mapping[str, Callable[[bytes], None]] = {
     "from_problem": target_from_problem,
     "error_from_json": target_error_from_json,
@@ -1740,6 +1886,8 @@ TARGETS: Mapping[str, Callable[[bytes], None]] = {
     "vendor_body": target_vendor_body,
     "wait_headers": target_wait_headers,
     "redaction": target_redaction,
+    "jsonrpc_error": target_jsonrpc_error,
+    "tool_result": target_tool_result,
 }
 """Every target by name, in the order they run."""
 
@@ -1750,6 +1898,8 @@ _DECODERS: Mapping[str, Callable[[bytes], attrs.AttrsInstance]] = {
     "vendor_body": decode_vendor_body,
     "wait_headers": decode_wait_headers,
     "redaction": decode_redaction,
+    "jsonrpc_error": decode_jsonrpc_error,
+    "tool_result": decode_tool_result,
 }
 
 
@@ -1818,6 +1968,8 @@ def seeds(name: str) -> list[bytes]:
         "vendor_body": _vendor_seeds,
         "wait_headers": _wait_seeds,
         "redaction": _redaction_seeds,
+        "jsonrpc_error": _jsonrpc_seeds,
+        "tool_result": _tool_result_seeds,
     }.get(name)
     if own is not None:
         return own()

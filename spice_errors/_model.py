@@ -10,7 +10,7 @@ mask.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Final
+from typing import Final, cast
 
 from spice_errors._classify import carried_status, default_decision
 from spice_errors._errors import (
@@ -22,6 +22,7 @@ from spice_errors._errors import (
     ToolLookupError,
     ValidationError,
 )
+from spice_errors._problems import strict_json
 from spice_errors._redact import redact_text
 from spice_errors._text import in_range, type_name
 
@@ -38,15 +39,14 @@ _CHANGED: Final = "Retry: yes, with the call changed; the same call fails again.
 
 def for_model(error: SpiceError) -> str:
     """The text a model calling a tool should read of ``error``; see `SpiceError.for_model`."""
-    message = redact_text(error.message)  # masked first: a cut must never undo a mask
-    if len(message) > _MESSAGE_LIMIT or not message.isprintable():
-        message = _cut(message, _MESSAGE_LIMIT)
-    head = f"{error.code}: {message}"
+    head = f"{error.code}: {_shown(error.message, _MESSAGE_LIMIT)}"
     change = _CHANGES.get(type(error))  # the 16 types are final: the exact type decides
     if change is None:
-        return f"{head}\n{_retry_line(error)}"
-    room = LIMIT - len(head) - len(_CHANGED) - 2  # the two line breaks
-    return "\n".join((head, *change(error, room), _CHANGED))
+        text = f"{head}\n{_retry_line(error)}"
+    else:
+        room = LIMIT - len(head) - len(_CHANGED) - 2  # the two line breaks
+        text = "\n".join((head, *change(error, room), _CHANGED))
+    return text
 
 
 # -- what to change ------------------------------------------------------------------------
@@ -75,7 +75,7 @@ def _validation_lines(error: SpiceError, room: int) -> list[str]:
     total = len(error.errors)
     for shown, each in enumerate(error.errors):
         more = f"- ... and {total - shown} more"
-        line = f"- {_cut(_argument(each, told=True) or redact_text(each.message), room)}"
+        line = f"- {_cut(_argument(each, told=True) or _shown(each.message, room), room)}"
         last = shown == total - 1
         if used + 1 + len(line) + (0 if last else 1 + len(more)) > room:
             lines.append(more)
@@ -94,11 +94,12 @@ def _argument(error: ValidationError, *, told: bool) -> str | None:
         return None
     parts = [f'argument "{_name(error.field)}"' if error.field is not None else "argument"]
     if told:
-        parts.append(f": {_cut(redact_text(error.message), _MESSAGE_LIMIT)}")
+        parts.append(f": {_shown(error.message, _MESSAGE_LIMIT)}")
     if error.expected_type is not None:
         got = ""
-        if error.actual_value is not None and type_name(error.actual_value) != error.expected_type:
-            got = f", got {type_name(error.actual_value)}"
+        given = type_name(error.actual_value)
+        if error.actual_value is not None and given != error.expected_type:
+            got = f", got {_name(given)}"
         parts.append(f" (expected {_name(error.expected_type)}{got})")
     return "".join(parts)
 
@@ -170,7 +171,22 @@ def _why_not(error: SpiceError) -> str:
 
 
 def _name(name: str | None) -> str:
-    return _cut(redact_text(name or ""), _NAME_LIMIT)
+    return _shown(name or "", _NAME_LIMIT)
+
+
+def _shown(text: str, limit: int) -> str:
+    """``text`` masked, then made safe for UTF-8 JSON, then cut: no step undoes another.
+
+    The text goes out as JSON in UTF-8 (an MCP tool result): a lone surrogate, as
+    `os.fsdecode` keeps a byte that is not UTF-8, is shown escaped, before the cut
+    counts characters.
+    """
+    text = redact_text(text)
+    if not text.isascii():
+        text = cast("str", strict_json(text))
+    if len(text) > limit or not text.isprintable():
+        text = _cut(text, limit)
+    return text
 
 
 def _cut(text: str, limit: int) -> str:

@@ -205,6 +205,17 @@ def test_a_message_on_many_lines_is_told_on_one() -> None:
     assert text.startswith("UNKNOWN_ERROR: first second third\n")
 
 
+def test_a_lone_surrogate_is_escaped() -> None:
+    """The text goes out as UTF-8 JSON: a surrogate (a byte os.fsdecode kept) is escaped.
+
+    Found by the tool_result fuzz target: the SDK could not have encoded the result.
+    """
+    text = se.UnknownError("read \udcb7 from disk").for_model()
+    text.encode("utf-8")
+    assert text.startswith("UNKNOWN_ERROR: read \\udcb7 from disk\n")
+    assert "é" in se.UnknownError("café").for_model()  # other text is kept as it is
+
+
 def test_context_is_left_out() -> None:
     """Context is for the logs: the model reads only the error's own fields."""
     error = se.UnknownError("Failed", context={"host": "db.internal", "query": "SELECT 1"})

@@ -582,6 +582,22 @@ class TestFoundByFuzzing:
     Each is reduced to its smallest input; all are fixed in the library.
     """
 
+    def test_a_tool_result_in_bytes_that_are_not_utf8(self) -> None:
+        """A tool's text holding bytes that are not UTF-8 (lone surrogates once decoded).
+
+        Found by target_tool_result: for_model() kept the surrogates, so the tool result
+        could not be encoded as UTF-8 JSON; escaped after the cut, 100 of them made the
+        text 794 characters long. They are escaped before the cut now.
+        """
+        text = "Error " + "\udcc1" * 100 + "executing tool add"
+        result = {"content": [{"type": "text", "text": text}], "isError": True}
+        told = se.mcp.from_tool_result(result).error_or_none()
+        assert told is not None
+        shown = told.for_model()
+        assert len(shown) <= 600
+        json.dumps(se.mcp.to_tool_result(told), ensure_ascii=False).encode("utf-8")
+        assert shown.startswith("TOOL_ERROR: Error \\udcc1")
+
     def test_a_quote_left_unclosed_before_a_mapping(self) -> None:
         """A quote left open before ``{"X-Auth-Token": "<secret>"}`` does not hide the key.
 
