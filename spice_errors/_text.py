@@ -41,9 +41,12 @@ def is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_NUMBERS: Final = (int, float)  # a tuple: `int | float` would build a union every call
+
+
 def is_number(value: object) -> TypeGuard[int | float]:
     """An int or a float, and not a bool."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, _NUMBERS) and not isinstance(value, bool)
 
 
 def is_int_at_least(value: object, minimum: int) -> bool:
