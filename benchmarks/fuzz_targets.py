@@ -642,7 +642,20 @@ def _read_answer(args: ResponseInput | VendorInput) -> se.SpiceError:
         # raises what the guard caught, so that the report shows its traceback
         read_response(args.status, args.headers, args.body, method=args.method, url=args.url)
         _broken(f"a SerializationError without an exception behind it: {error!r:.300}")
-    return _check_error(error, hidden=SECRET if isinstance(args, VendorInput) else None)
+    planted = isinstance(args, VendorInput) and _planted_intact(args.body)
+    return _check_error(error, hidden=SECRET if planted else None)
+
+
+def _planted_intact(body: object) -> bool:
+    """Whether the secret planted in a body still follows its name (``token=``).
+
+    An edit may splice bytes into the name (a line break in "token="): what is left is no
+    longer a secret by any rule, so no rendering can be asked to hide it.
+    """
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    if not isinstance(text, str) or SECRET not in text:
+        return True
+    return text.count(SECRET) == text.count(f"token={SECRET}")
 
 
 def _check_answer(error: se.SpiceError, args: ResponseInput | VendorInput) -> None:

@@ -582,6 +582,21 @@ class TestFoundByFuzzing:
     Each is reduced to its smallest input; all are fixed in the library.
     """
 
+    def test_a_planted_secret_whose_name_an_edit_broke(self) -> None:
+        """A value whose name an edit split ("to", a break, "ken=") need not be hidden.
+
+        Found by target_vendor_body: an edit spliced a line break into the planted
+        ``token=`` of an XML message. That is no secret by any rule; the URL's planted
+        secret is still checked.
+        """
+        data = bytes.fromhex(
+            "040194020a782d616dcc2d69640a89d06d040194020a782d616dcc2d69640a89d06d697373626e67"
+            "697373626e672d6b6579"
+        )
+        args = fuzz_targets.decode_vendor_body(data)
+        assert "to\nken=" in str(args.body)
+        fuzz_targets.target_vendor_body(data)
+
     def test_a_tool_result_in_bytes_that_are_not_utf8(self) -> None:
         """A tool's text holding bytes that are not UTF-8 (lone surrogates once decoded).
 
