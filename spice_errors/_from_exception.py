@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any, Final, TypeAlias, TypeVar, cast
 
@@ -46,7 +45,7 @@ from spice_errors._errors import (
 )
 from spice_errors._errors import TimeoutError as SpiceTimeoutError
 from spice_errors._redact import redact_text
-from spice_errors._text import RECEIVED, exception_text, is_int, type_name
+from spice_errors._text import RECEIVED, CopyOnWriteDict, exception_text, is_int, type_name
 
 __all__ = [
     "from_exception",
@@ -229,22 +228,21 @@ def _received(row: _Row) -> _Row:
     return marked
 
 
-_lock = threading.Lock()
-_registry: dict[type[BaseException], _Mapper] = {}
 # type -> (registered mapper or None, built-in row); rebuilt lazily after registration.
 _dispatch: dict[type, tuple[_Mapper | None, _Row]] = {}
+_registry: CopyOnWriteDict[type[BaseException], _Mapper] = CopyOnWriteDict(_dispatch.clear)
 
 
 def _resolve(cls: type[BaseException]) -> tuple[_Mapper | None, _Row]:
     found = _dispatch.get(cls)
     if found is None:
-        registry = _registry
+        registry = _registry.current
         mapper = next((registry[base] for base in cls.__mro__ if base in registry), None)
         found = (mapper, _builtin_row(cls))
-        with _lock:
+        with _registry.lock:
             # A (un)registration since `registry` was read has cleared the cache: storing
             # what was found in the old registry would bring the old mapping back.
-            if _registry is registry:
+            if _registry.current is registry:
                 if len(_dispatch) >= _CACHE_LIMIT:
                     _dispatch.clear()
                 _dispatch[cls] = found
@@ -293,10 +291,7 @@ def register_exception_mapping(exc_type: type[ExcT], mapper: Callable[[ExcT], Sp
     if not _is_callable(mapper):
         msg = f"mapper must be callable, got {type(mapper).__name__}"
         raise TypeError(msg)
-    with _lock:
-        global _registry  # noqa: PLW0603 -- copy-on-write, so readers never see a half-made dict
-        _registry = {**_registry, exc_type: mapper}
-        _dispatch.clear()
+    _registry.register(exc_type, mapper)
 
 
 def unregister_exception_mapping(exc_type: type[BaseException]) -> bool:
@@ -307,26 +302,17 @@ def unregister_exception_mapping(exc_type: type[BaseException]) -> bool:
 
     .. versionadded:: 0.1.0
     """
-    with _lock:
-        global _registry  # noqa: PLW0603 -- copy-on-write, as in register_exception_mapping
-        if exc_type not in _registry:
-            return False
-        _registry = {cls: mapper for cls, mapper in _registry.items() if cls is not exc_type}
-        _dispatch.clear()
-        return True
+    return _registry.unregister(exc_type)
 
 
 def snapshot_registry() -> object:
     """The registered mappings as they are now, for `restore_registry` (tests use it)."""
-    return _registry
+    return _registry.current
 
 
 def restore_registry(saved: object) -> None:
     """Put back the mappings `snapshot_registry` saw."""
-    with _lock:
-        global _registry  # noqa: PLW0603 -- copy-on-write, as in register_exception_mapping
-        _registry = cast("dict[type[BaseException], _Mapper]", saved)
-        _dispatch.clear()
+    _registry.restore(saved)
 
 
 def _run_mapper(mapper: _Mapper, exc: BaseException, row: _Row) -> AnySpiceError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from typing import Final, cast
 
@@ -36,7 +35,13 @@ from spice_errors._response import (
     json_object,
     read_response,
 )
-from spice_errors._text import RECEIVED, is_error_status, is_int, is_int_at_least
+from spice_errors._text import (
+    RECEIVED,
+    CopyOnWriteDict,
+    is_error_status,
+    is_int,
+    is_int_at_least,
+)
 
 __all__ = [
     "ProblemType",
@@ -76,8 +81,7 @@ class ProblemType:
     detail: str | None = None
 
 
-_registry_lock = threading.Lock()
-_problem_types: dict[str, ProblemType] = {}
+_problem_types: CopyOnWriteDict[str, ProblemType] = CopyOnWriteDict()
 
 
 def _check_text(name: str, value: object, *, optional: bool = False) -> None:
@@ -140,9 +144,7 @@ def register_problem_type(
     _check_text("type_uri", type_uri, optional=True)
     _check_text("detail", detail, optional=True)
     kind = ProblemType(error_code, checked, title, type_uri, detail)
-    with _registry_lock:
-        global _problem_types  # noqa: PLW0603 -- copy-on-write: readers never see a half-made dict
-        _problem_types = {**_problem_types, error_code: kind}
+    _problem_types.register(error_code, kind)
 
 
 def unregister_problem_type(error_code: str) -> bool:
@@ -150,34 +152,27 @@ def unregister_problem_type(error_code: str) -> bool:
 
     .. versionadded:: 0.2.0
     """
-    with _registry_lock:
-        global _problem_types  # noqa: PLW0603 -- copy-on-write, as in register_problem_type
-        if error_code not in _problem_types:
-            return False
-        _problem_types = {code: kind for code, kind in _problem_types.items() if code != error_code}
-        return True
+    return _problem_types.unregister(error_code)
 
 
 def snapshot_problem_types() -> object:
     """The registered problem types as they are now, for `restore_problem_types` (tests)."""
-    return _problem_types
+    return _problem_types.current
 
 
 def restore_problem_types(saved: object) -> None:
     """Put back the problem types `snapshot_problem_types` saw."""
-    with _registry_lock:
-        global _problem_types  # noqa: PLW0603 -- copy-on-write, as in register_problem_type
-        _problem_types = cast("dict[str, ProblemType]", saved)
+    _problem_types.restore(saved)
 
 
 def _registered(error: SpiceError) -> ProblemType | None:
     """The registered type of an error this program made; never of a received one."""
-    if not _problem_types:
+    if not _problem_types.current:
         return None
     code = error.context.get("error_code")
     if not isinstance(code, str) or is_received(error):
         return None
-    return _problem_types.get(code)
+    return _problem_types.current.get(code)
 
 
 # -- status_for --------------------------------------------------------------------------

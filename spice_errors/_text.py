@@ -1,17 +1,21 @@
 """Small rules every other module shares, written once: numbers, statuses, exceptions.
 
+Also the one registry shape two modules use: `CopyOnWriteDict`.
+
 This module imports nothing of the package, so every other module may use it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import FunctionType
-from typing import Final, TypeGuard
+from typing import Final, TypeGuard, TypeVar, cast
 
 __all__ = [
     "RECEIVED",
+    "CopyOnWriteDict",
     "LazyPattern",
     "check_callable",
     "check_seconds",
@@ -148,3 +152,62 @@ def show_public_path(namespace: dict[str, object], names: Iterable[str]) -> None
         obj = namespace[name]
         if isinstance(obj, type | FunctionType) and obj.__module__.startswith("spice_errors."):
             obj.__module__ = public
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class CopyOnWriteDict(Mapping[K, V]):
+    """A process-wide registry that threads read without a lock.
+
+    Each change builds a new dict under `lock` and puts it in `current` whole, so a
+    reader that takes `current` (or reads this mapping) sees the dict as it was before
+    a change or after it, never half-made. A reader that stores what it worked out from
+    the dict takes `lock` too, and stores it only if ``current`` is still the dict it
+    read. ``on_change`` runs under the lock after every change: to drop a cache of
+    answers worked out from the old dict.
+    """
+
+    __slots__ = ("_on_change", "current", "lock")
+
+    def __init__(self, on_change: Callable[[], object] | None = None) -> None:
+        self.current: dict[K, V] = {}
+        self.lock = threading.Lock()
+        self._on_change = on_change
+
+    def __getitem__(self, key: K) -> V:
+        return self.current[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self.current)
+
+    def __len__(self) -> int:
+        return len(self.current)
+
+    def register(self, key: K, value: V) -> None:
+        """Map ``key`` to ``value``, in place of what it was mapped to."""
+        with self.lock:
+            self.current = {**self.current, key: value}
+            self._changed()
+
+    def unregister(self, key: K) -> bool:
+        """Forget ``key``; whether it was there."""
+        with self.lock:
+            if key not in self.current:
+                return False
+            changed = dict(self.current)
+            del changed[key]
+            self.current = changed
+            self._changed()
+            return True
+
+    def restore(self, saved: object) -> None:
+        """Put back a dict that was `current` before (tests save and restore one)."""
+        with self.lock:
+            self.current = cast("dict[K, V]", saved)
+            self._changed()
+
+    def _changed(self) -> None:
+        if self._on_change is not None:
+            self._on_change()

@@ -219,6 +219,13 @@ class TestRegisteredProblemTypes:
             se.http.ProblemType("ORDER_NOT_FOUND", 404, "No such order") == kind["ORDER_NOT_FOUND"]
         )
 
+    def test_the_registry_reads_as_the_dict_it_holds(self) -> None:
+        """The registry itself reads as a mapping: the dict of the types registered now."""
+        register_problem_type("ORDER_NOT_FOUND", status=404, title="No such order")
+        registry = _problems._problem_types
+        assert _problems.snapshot_problem_types() is registry.current
+        assert (len(registry.current), registry.current) == (len(registry), dict(registry))
+
 
 class TestPublicProblem:
     """to_problem's default: what a client may see, and nothing more."""
