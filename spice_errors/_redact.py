@@ -408,6 +408,17 @@ def _trimmed_end(text: str, start: int, end: int) -> int:
     return end
 
 
+def _joined(text: str, out: list[str], last: int) -> str:
+    """``text`` rebuilt: the pieces in ``out``, which stand for it up to ``last``, then the rest.
+
+    With nothing in ``out`` (nothing replaced), ``text`` itself, not copied.
+    """
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _urls_redacted(text: str, depth: int) -> str:
     """``text`` with each URL in it redacted.
 
@@ -441,10 +452,7 @@ def _urls_redacted(text: str, depth: int) -> str:
             out.append(redacted)
             last = end
         pos = text.find("://", max(end, pos + 3))
-    if not out:
-        return text
-    out.append(text[last:])
-    return "".join(out)
+    return _joined(text, out, last)
 
 
 def _spliced(text: str, spans: Iterable[Span]) -> str:
@@ -460,10 +468,7 @@ def _spliced(text: str, spans: Iterable[Span]) -> str:
         out.append(text[last:start])
         out.append(MASK)
         last = end
-    if not out:
-        return text
-    out.append(text[last:])
-    return "".join(out)
+    return _joined(text, out, last)
 
 
 # Userinfo: RFC 3986's unreserved characters (and letters of any script), "%",
@@ -500,10 +505,7 @@ def _userinfo_redacted(text: str, *, schemeless: bool = True) -> str:
             continue
         out.append(text[last:begin])
         last = at + 1
-    if not out:
-        return text
-    out.append(text[last:])
-    return "".join(out)
+    return _joined(text, out, last)
 
 
 # A name=value pair: the name starts the text or follows one of these characters.
@@ -563,10 +565,7 @@ def _pairs_redacted(text: str, depth: int, *, encoded: bool) -> str:
             out.append(text[last:start])
             out.append(shown)
             last = end
-    if not out:
-        return text
-    out.append(text[last:])
-    return "".join(out)
+    return _joined(text, out, last)
 
 
 _AUTH: Final = LazyPattern(
