@@ -21,6 +21,7 @@ from spice_errors import SpiceError, SpiceException, _problems
 from spice_errors.integrations.starlette import install_problem_handlers, problem_response
 
 if TYPE_CHECKING:
+    import httpx2
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.types import ASGIApp, Receive, Scope, Send
@@ -131,6 +132,15 @@ def client() -> Iterator[TestClient]:
         yield client
 
 
+def get_logged(caplog: pytest.LogCaptureFixture, path: str) -> httpx2.Response:
+    """GET ``path`` from an application of its own, its server log captured from INFO up."""
+    with (
+        caplog.at_level(logging.INFO, logger=SERVER_LOG),
+        TestClient(make_app()) as client,
+    ):
+        return client.get(path)
+
+
 @pytest.mark.parametrize(
     ("kind", "status", "title"),
     [
@@ -233,11 +243,7 @@ def test_a_surrogate_escaped_value_still_answers_a_problem(client: TestClient) -
 
 def test_the_catch_all(caplog: pytest.LogCaptureFixture) -> None:
     """Any other exception: a generic 500 to the client, the masked report to the log."""
-    with (
-        caplog.at_level(logging.INFO, logger=SERVER_LOG),
-        TestClient(make_app()) as client,
-    ):
-        response = client.get("/crash")
+    response = get_logged(caplog, "/crash")
     assert 500 == response.status_code
     assert "application/problem+json" == response.headers["content-type"]
     assert {
@@ -274,11 +280,7 @@ def test_a_spice_exception_outside_the_handlers(client: TestClient) -> None:
 
 def test_a_failure_after_the_answer_started(caplog: pytest.LogCaptureFixture) -> None:
     """Once the answer has started, the failure can only be logged."""
-    with (
-        caplog.at_level(logging.INFO, logger=SERVER_LOG),
-        TestClient(make_app()) as client,
-    ):
-        response = client.get("/late")
+    response = get_logged(caplog, "/late")
     assert 200 == response.status_code
     assert b"first part" == response.content
     (record,) = caplog.records
