@@ -9,7 +9,10 @@ With atheris (the ``fuzz`` extra, Linux and macOS) each target runs in a process
 own, instrumented, from a corpus of valid documents, with a fixed seed; the JSON readers
 also get structure-aware mutations (members replaced, removed, copied, nested as causes).
 ``vendor_body`` starts from every answer of ``tests/data/vendor_answers.json`` and from
-each vendor's body shape; ``wait_headers`` from the wait and rate-limit values vendors send.
+each vendor's body shape; ``wait_headers`` from the wait and rate-limit values vendors send;
+``jsonrpc_error`` and ``tool_result`` from the mcp SDK's own answers (taken from a real
+server), JSON-RPC 2.0's examples and ours for every type. The modules the package loads on
+first use (``jsonrpc``, ``mcp``, the text for models) are imported instrumented too.
 Without atheris the same targets run under Hypothesis over random bytes. The targets, and
 the promises they check, are in ``benchmarks/fuzz_targets.py``.
 
@@ -100,10 +103,15 @@ def _atheris_available() -> bool:
 def worker(name: str, libfuzzer_args: Sequence[str]) -> None:
     """Fuzz one target in this process; atheris exits the process when done."""
     atheris = importlib.import_module("atheris")
+    # Modules the package loads on first use are imported here, to be instrumented too.
     with atheris.instrument_imports(include=["spice_errors"]):
         import spice_errors
+        import spice_errors._model
         import spice_errors._serialization
+        import spice_errors._tools
         import spice_errors.http
+        import spice_errors.jsonrpc
+        import spice_errors.mcp
 
         del spice_errors
     sys.path.insert(0, str(HERE))

@@ -51,8 +51,12 @@ from spice_errors._waits import (
     reset_seconds,
 )
 from spice_errors.http import from_problem, from_response, parse_retry_after, to_problem
+from spice_errors.jsonrpc import _from_error as read_jsonrpc_error
+from spice_errors.mcp import _from_tool_result as read_tool_result
 
 __all__ = [
+    "REAL_JSONRPC_ERRORS",
+    "REAL_TOOL_RESULTS",
     "TARGETS",
     "AgentInput",
     "BrokenPromiseError",
@@ -1790,7 +1794,10 @@ def target_jsonrpc_error(data: bytes) -> None:
 
 def check_jsonrpc_error(args: AgentInput) -> None:
     """The promises of `from_error` (SPEC section 7) for this input."""
-    error = _check_error(se.jsonrpc.from_error(args.data))
+    error = se.jsonrpc.from_error(args.data)
+    if _said_by_the_guard(error):
+        read_jsonrpc_error(args.data, "urn:spice-errors:")  # raises what the guard caught
+    _check_error(error)
     if error.context.get("received") is not True:
         _broken(f"{type(error).__name__} read from JSON-RPC is not marked received")
     _check_for_model(error)
@@ -1824,6 +1831,8 @@ def check_tool_result(args: AgentInput) -> None:
         _broken(f"from_tool_result returned {type(result).__name__}, not a result")
     if isinstance(result, se.Success):
         return
+    if _said_by_the_guard(result.error):
+        read_tool_result(args.data, None, "urn:spice-errors:")  # raises what the guard caught
     error = _check_error(result.error)
     _check_for_model(error)
     answer = se.mcp.to_tool_result(error)
@@ -1831,6 +1840,17 @@ def check_tool_result(args: AgentInput) -> None:
     back = se.mcp.from_tool_result(answer).error_or_none()
     if type(back) is not type(error):
         _broken(f"{type(error).__name__} did not come back from its own tool result")
+
+
+def _said_by_the_guard(error: se.SpiceError) -> bool:
+    """Whether the error reads as the one a reader's ``except Exception`` returns.
+
+    That guard keeps the promise never to raise, and would hide a bug from the fuzzer: the
+    reader is then called again without it, so that what it caught is raised and reported
+    with its traceback. (The input's own message may say the same words: then the second
+    call returns, and the checks go on.)
+    """
+    return type(error) is se.SerializationError and ": reading it failed with " in error.message
 
 
 def _check_for_model(error: se.SpiceError) -> None:
@@ -1849,45 +1869,74 @@ def _tool_result_seeds() -> list[bytes]:
     return _agent_seeds("tool_result")
 
 
+# What real parties answer, verbatim. The mcp SDK 2.3's answers were taken from a real
+# MCPServer over stdio (the server of tests/test_jsonrpc.py, asked for a method it lacks,
+# an unknown resource, and tool calls): its envelopes are mcp_types.jsonrpc.JSONRPCError
+# around ErrorData (code, message, data), its tool results mcp_types.CallToolResult
+# (content, isError, structuredContent) in their JSON form.
+REAL_JSONRPC_ERRORS: Sequence[dict[str, Any]] = (
+    # the mcp SDK: a method the server lacks (METHOD_NOT_FOUND, the method as data)
+    {
+        "jsonrpc": "2.0",
+        "id": 2,
+        "error": {"code": -32601, "message": "Method not found", "data": "no/such/method"},
+    },
+    # the mcp SDK: resources/read of an unknown URI (INVALID_PARAMS, the URI as data)
+    {
+        "jsonrpc": "2.0",
+        "id": 3,
+        "error": {
+            "code": -32602,
+            "message": "Unknown resource: res://nope",
+            "data": {"uri": "res://nope"},
+        },
+    },
+    # the mcp SDK's ErrorData alone, as MCPError carries it: a request timed out
+    # (mcp_types.jsonrpc.REQUEST_TIMEOUT, mcp/shared/jsonrpc_dispatcher.py's message)
+    {"code": -32001, "message": "Request 'tools/call' timed out", "data": None},
+    # JSON-RPC 2.0 sections 5.1 and 7: a parse error and an invalid request (null ids),
+    # an unknown method (a string id), and 5.1's internal and server errors
+    {"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": None},
+    {"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid Request"}, "id": None},
+    {"jsonrpc": "2.0", "error": {"code": -32601, "message": "Method not found"}, "id": "1"},
+    {"jsonrpc": "2.0", "error": {"code": -32603, "message": "Internal error"}, "id": 9},
+    {"jsonrpc": "2.0", "error": {"code": -32000, "message": "Server error"}, "id": 10},
+)
+_VALIDATION_TEXT = (
+    "Error executing tool add: 1 validation error for addArguments\nb\n  Field required "
+    "[type=missing, input_value={'a': 1}, input_type=dict]\n    For further information "
+    "visit https://errors.pydantic.dev/2.14/v/missing"
+)
+REAL_TOOL_RESULTS: Sequence[dict[str, Any]] = (
+    # the mcp SDK: add called without argument b (its validation failure, in words)
+    {"content": [{"text": _VALIDATION_TEXT, "type": "text"}], "isError": True},
+    # the mcp SDK: add(1, 2), a success with structured content
+    {
+        "content": [{"text": "3", "type": "text"}],
+        "isError": False,
+        "structuredContent": {"result": 3},
+    },
+    # the mcp SDK: tools/call of a tool the server lacks (a result, not a JSON-RPC error)
+    {"content": [{"text": "Unknown tool: nope", "type": "text"}], "isError": True},
+)
+
+
 def _agent_seeds(name: str) -> list[bytes]:
-    """Real answers in their JSON form (mode 1), and ours for every type."""
+    """Real answers as JSON text (mode 1) and as raw bytes (mode 0); ours for every type.
+
+    Ours are what `jsonrpc.to_error` and `mcp.to_tool_result` write for each sample error,
+    a JSON-RPC error also in the envelope a server sends it in.
+    """
     errors = _sample_errors()
     if name == "jsonrpc_error":
-        # As a real mcp 2.3 MCPServer answers over stdio (tests/test_jsonrpc.py reads the
-        # same from a child process): a method it lacks, and an unknown resource.
-        real: list[object] = [
-            {
-                "jsonrpc": "2.0",
-                "id": 2,
-                "error": {"code": -32601, "message": "Method not found", "data": "no/such"},
-            },
-            {
-                "jsonrpc": "2.0",
-                "id": 3,
-                "error": {
-                    "code": -32602,
-                    "message": "Unknown resource: res://nope",
-                    "data": {"uri": "res://nope"},
-                },
-            },
-            # JSON-RPC 2.0 section 5.1's parse error, with a null id
-            {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "Parse error"}},
-        ]
-        documents = real + [se.jsonrpc.to_error(error) for error in errors]
+        real = REAL_JSONRPC_ERRORS
+        ours: list[object] = [se.jsonrpc.to_error(error) for error in errors]
+        ours += [{"jsonrpc": "2.0", "id": i, "error": wire} for i, wire in enumerate(ours[::4])]
     else:
-        # mcp_types.CallToolResult as the SDK writes it (by_alias): a failure of argument
-        # validation, in words, and a structured success.
-        text = "Error executing tool add: 1 validation error for addArguments\nb\n  Field required"
-        real = [
-            {"content": [{"type": "text", "text": text}], "isError": True},
-            {
-                "content": [{"type": "text", "text": "3"}],
-                "structuredContent": {"result": 3},
-                "isError": False,
-            },
-        ]
-        documents = real + [se.mcp.to_tool_result(error) for error in errors]
-    return [bytes([1]) + json.dumps(document).encode() for document in documents]
+        real = REAL_TOOL_RESULTS
+        ours = [se.mcp.to_tool_result(error) for error in errors]
+    as_text = [bytes([1]) + json.dumps(document).encode() for document in [*real, *ours]]
+    return as_text + [bytes([0]) + json.dumps(document).encode() for document in real]
 
 
 TARGETS: Mapping[str, Callable[[bytes], None]] = {

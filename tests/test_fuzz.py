@@ -19,7 +19,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from hypothesis import given, settings
@@ -495,6 +495,113 @@ def test_error_from_json_on_mutated_errors(
 def test_result_from_json_on_mutated_results(document: dict[str, Any]) -> None:
     """Valid results, mutated: read, or refused with a SerializationError."""
     fuzz_targets.check_result_from_json(dumps(document))
+
+
+# JSON-RPC 2.0 section 5.1's codes, the mcp SDK's own (mcp_types.jsonrpc), and ours.
+jsonrpc_codes = (
+    st.sampled_from([-32700, -32600, -32601, -32602, -32603, -32000, -32001, -32099])
+    | st.sampled_from(sorted(se.jsonrpc.CODES.values()))
+    | st.integers()
+    | huge_ints
+)
+error_objects = st.fixed_dictionaries(
+    {"code": jsonrpc_codes | json_values, "message": st.text(max_size=40) | json_values},
+    optional={"data": json_values | words | strategies.errors.map(to_problem)},
+)
+ids = st.none() | st.integers() | st.text(max_size=8) | json_values
+
+
+def _as(form: str, document: object) -> object:
+    """``document`` as it is, as JSON text, or as UTF-8 bytes of it."""
+    if form == "dict":
+        return document
+    text = dumps(document)
+    return text if form == "str" else text.encode()
+
+
+@settings(max_examples=300)
+@given(
+    error_objects
+    | strategies.errors.map(se.jsonrpc.to_error).flatmap(mutated)
+    | st.sampled_from(fuzz_targets.REAL_JSONRPC_ERRORS).flatmap(mutated)
+    | json_values,
+    st.none() | ids,
+    st.sampled_from(["dict", "str", "bytes"]),
+)
+def test_jsonrpc_from_error_on_error_objects(error: Any, request_id: object, form: str) -> None:
+    """Error objects of any code (ours mutated, the SDK's, the spec's), bare or in an envelope."""
+    document = error if request_id is None else {"jsonrpc": "2.0", "id": request_id, "error": error}
+    fuzz_targets.check_jsonrpc_error(fuzz_targets.AgentInput(_as(form, document)))
+
+
+content_items = st.fixed_dictionaries(
+    {"type": st.sampled_from(["text", "image", "resource"]) | json_values},
+    optional={"text": st.text(max_size=80) | words | json_values},
+)
+tool_results = st.fixed_dictionaries(
+    {"content": st.lists(content_items, max_size=3) | json_values},
+    optional={
+        "isError": st.booleans() | json_values,
+        "structuredContent": json_values
+        | strategies.errors.map(lambda error: {"error": to_problem(error)}),
+    },
+)
+
+
+@settings(max_examples=300)
+@given(
+    tool_results
+    | strategies.errors.map(se.mcp.to_tool_result).flatmap(mutated)
+    | st.sampled_from(fuzz_targets.REAL_TOOL_RESULTS).flatmap(mutated)
+    | json_values,
+    st.sampled_from(["dict", "str", "bytes"]),
+)
+def test_from_tool_result_on_results(result: Any, form: str) -> None:
+    """Tool results of any shape (ours mutated, the SDK's), as values or JSON."""
+    fuzz_targets.check_tool_result(fuzz_targets.AgentInput(_as(form, result)))
+
+
+def test_agent_seeds_are_the_real_answers() -> None:
+    """The first seeds are the real answers verbatim, read as what they say."""
+    for name, real in (
+        ("jsonrpc_error", fuzz_targets.REAL_JSONRPC_ERRORS),
+        ("tool_result", fuzz_targets.REAL_TOOL_RESULTS),
+    ):
+        decoded = [fuzz_targets.decode_jsonrpc_error(seed).data for seed in seeds(name)]
+        assert list(real) == decoded[: len(real)]
+        assert [json.dumps(doc).encode() for doc in real] == decoded[-len(real) :]
+    read = [type(se.jsonrpc.from_error(doc)) for doc in fuzz_targets.REAL_JSONRPC_ERRORS[:3]]
+    assert [se.ToolLookupError, se.ValidationError, se.UnknownError] == read
+    added, lacked = fuzz_targets.REAL_TOOL_RESULTS[1:]
+    assert se.Success({"result": 3}) == se.mcp.from_tool_result(added)
+    told = se.mcp.from_tool_result(lacked).error_or_none()
+    assert told is not None
+    assert told.for_model().startswith("TOOL_ERROR: Unknown tool: nope\n")
+
+
+def seeds(name: str) -> list[bytes]:
+    """The seeds of a target."""
+    return fuzz_targets.seeds(name)
+
+
+@pytest.mark.parametrize("name", ["jsonrpc_error", "tool_result"])
+def test_what_a_readers_guard_caught_is_raised(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception inside a reader, which its guard turns into an error, reaches the fuzzer."""
+
+    def broken(*_: object) -> NoReturn:
+        raise LookupError("planted")
+
+    if name == "jsonrpc_error":
+        monkeypatch.setattr(se.jsonrpc, "_error_object", broken)
+    else:
+        monkeypatch.setattr(se.mcp, "_parts", broken)
+    with pytest.raises(LookupError, match="planted"):
+        fuzz_targets.TARGETS[name](seeds(name)[0])
+    # the same words as the input's own message are no such exception
+    said = se.SerializationError("Could not read: reading it failed with KeyError")
+    monkeypatch.undo()
+    wire = se.jsonrpc.to_error(said) if name == "jsonrpc_error" else se.mcp.to_tool_result(said)
+    fuzz_targets.TARGETS[name](bytes([1]) + json.dumps(wire).encode())
 
 
 # -- (b) a bounded atheris run -------------------------------------------------------------
