@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import os
 import re
 import statistics
 import subprocess
@@ -104,30 +105,43 @@ def measure(statement: str, namespace: dict[str, Any], repeat: int) -> float:
     return min(timer.repeat(repeat=repeat, number=number)) / number * 1e9
 
 
-def import_times(modules: Sequence[str], runs: int) -> dict[str, list[float]]:
+def import_times(
+    modules: Sequence[str], runs: int, path: Path | None = None
+) -> dict[str, list[float]]:
     """Cumulative import times of each module in fresh interpreters, in ms.
 
     The modules take turns, run by run (the order reversed every other run), so that a
     slow spell of a noisy machine falls on all of them alike. The package is
     byte-compiled first, as ``pip install`` does for installed packages, so that the
     figure does not include compiling source (which happens when
-    ``PYTHONDONTWRITEBYTECODE`` is set and no ``.pyc`` exists yet).
+    ``PYTHONDONTWRITEBYTECODE`` is set and no ``.pyc`` exists yet). ``path``, when
+    given, is a directory of other packages (an earlier version's, say): it goes first
+    on the interpreters' ``PYTHONPATH``, and is byte-compiled too.
     """
     compileall.compile_dir(Path(se.__file__).parent, quiet=1)
+    if path is not None:
+        compileall.compile_dir(path, quiet=1)
     samples: dict[str, list[float]] = {module: [] for module in modules}
     for index in range(runs):
         for module in modules if index % 2 == 0 else modules[::-1]:
-            samples[module].append(_import_ms(module))
+            samples[module].append(_import_ms(module, path))
     return samples
 
 
-def _import_ms(module: str) -> float:
+def _import_ms(module: str, path: Path | None = None) -> float:
     pattern = re.compile(rf"import time:\s+\d+ \|\s+(\d+) \|\s+{re.escape(module)}$", re.MULTILINE)
+    env = None
+    if path is not None:
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(path), os.environ.get("PYTHONPATH")])),
+        }
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", f"import {module}"],
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     )
     found = pattern.search(done.stderr)
     assert found is not None, done.stderr
