@@ -110,6 +110,16 @@ def test_the_agent_tool_modules_load_on_first_use() -> None:
     assert "mcp" not in used  # the SDK is imported by se.mcp.tool only
 
 
+def test_the_agent_tool_modules_come_through_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In this process too: with the attribute gone, `se.mcp` is loaded by the package."""
+    import importlib
+
+    for name in ("mcp", "jsonrpc"):
+        module = importlib.import_module(f"spice_errors.{name}")
+        monkeypatch.delattr(se, name)
+        assert module is getattr(se, name)
+
+
 def test_version_is_not_read_at_import() -> None:
     """`import spice_errors` leaves importlib.metadata unloaded (it costs about 35 ms)."""
     assert "importlib.metadata" not in _imported_after("import spice_errors")
