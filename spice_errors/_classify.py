@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import ClassVar, Final, Literal
+from typing import ClassVar, Final, Literal, TypeAlias
 
 import attrs
 
 from spice_errors._errors import (
+    ALL_TYPES,
     AuthenticationError,
     ConfigurationError,
     NetworkError,
@@ -39,6 +40,7 @@ __all__ = [
     "proves_never_sent",
     "recoverable_by_model",
     "requested_wait",
+    "verdict",
 ]
 
 
@@ -88,6 +90,8 @@ def requested_wait(error: SpiceError) -> float | None:
         waited = None
     if waited is None:
         waited = error.context.get("retry_after_ms")
+    if type(waited) is int:  # the common case, and not a bool: no NaN to look for
+        return (0 if waited < 0 else min(waited, _MAX_WAIT_MS)) / 1000
     if not is_number(waited) or (isinstance(waited, float) and math.isnan(waited)):
         return None
     return min(max(waited, 0), _MAX_WAIT_MS) / 1000
@@ -125,82 +129,124 @@ class RetryDecision:
 _RETRY: Final = True
 _STOP: Final = False
 
+_Verdict: TypeAlias = tuple[bool, str, bool]
+"""What the default rules say of an error: retry or not, why, and whether its wait counts.
+
+The rules decide a verdict, a tuple that is often a constant; `_decide` turns it into a
+`RetryDecision` (the wait, `requested_wait`, is read only when it counts), and
+`for_model` reads it as it is, with no decision built.
+"""
+
 
 def _decide(error: SpiceError) -> RetryDecision:
     """The Kotlin framework's default rules, after the server's own word."""
-    return _server_word(error) or _by_type(error)
+    retry, reason, waits = verdict(error)
+    return RetryDecision(retry, reason, requested_wait(error) if waits else None)
 
 
 default_decision: Final = _decide
 """What `RetryClassifier.DEFAULT` decides, without the classifier's own steps."""
 
-
-def _server_word(error: SpiceError) -> RetryDecision | None:
-    """What wins over any status: ``should_retry`` (the server's headers) and TLS failures."""
-    said = error.context.get("should_retry")
-    if said is False:
-        return RetryDecision(_STOP, "the server said not to retry")
-    if error.context.get("tls") is True:
-        return RetryDecision(_STOP, "TLS failure")
-    if said is True:
-        return RetryDecision(_RETRY, "the server said to retry", requested_wait(error))
-    return None
+_SERVER_SAID_STOP: Final = (_STOP, "the server said not to retry", False)
+_TLS_FAILURE: Final = (_STOP, "TLS failure", False)
+_SERVER_SAID_RETRY: Final = (_RETRY, "the server said to retry", True)
 
 
-def _by_type(error: SpiceError) -> RetryDecision:
-    if isinstance(error, RetryableError):
-        return _decide_retryable(error)
-    if isinstance(error, NetworkError):
-        return _decide_network(error)
-    if isinstance(error, RateLimitError):
-        return _decide_rate_limit(error)
-    if isinstance(error, SpiceTimeoutError):
-        return RetryDecision(_RETRY, "timed out")
-    if isinstance(error, _NEVER_RETRIED):
-        return RetryDecision(_STOP, f"{error.code} is never retried")
-    return _decide_by_context(error)
+def verdict(error: SpiceError) -> _Verdict:
+    """The default rules' verdict on ``error``: ``(should_retry, reason, the wait counts)``.
+
+    The server's own word wins over any status: ``should_retry`` (read from its
+    headers) and a TLS failure. Then the error's type decides, by the exact type: the 16
+    types are sealed and final.
+    """
+    context = error.context
+    if context:
+        said = context.get("should_retry")
+        if said is False:
+            return _SERVER_SAID_STOP
+        if context.get("tls") is True:
+            return _TLS_FAILURE
+        if said is True:
+            return _SERVER_SAID_RETRY
+    return _RULES[type(error)](error)
 
 
-def _decide_rate_limit(error: RateLimitError) -> RetryDecision:
-    if error.limit_type == "quota":
-        return RetryDecision(_STOP, "quota spent: waiting will not help")
-    return RetryDecision(_RETRY, "rate limited", requested_wait(error))
+_QUOTA_SPENT: Final = (_STOP, "quota spent: waiting will not help", False)
+_RATE_LIMITED: Final = (_RETRY, "rate limited", True)
 
 
-def _decide_network(error: NetworkError) -> RetryDecision:
+def _rate_limit_rule(error: SpiceError) -> _Verdict:
+    assert isinstance(error, RateLimitError)  # noqa: S101 -- _RULES dispatches on the type
+    return _QUOTA_SPENT if error.limit_type == "quota" else _RATE_LIMITED
+
+
+_WITHOUT_STATUS: Final = (_RETRY, "network failure without a status", True)
+_BY_STATUS: Final[dict[int, _Verdict]] = {
+    status: (_RETRY, f"HTTP {status}", True)
+    if status in _RETRYABLE_4XX or status >= 500  # noqa: PLR2004 -- 5xx
+    else (_STOP, f"HTTP {status}", False)
+    for status in range(100, 600)
+}
+"""A network failure's verdict by the status it carries, made once for each status."""
+_LOCK_TIMED_OUT: Final = (_RETRY, "HTTP 409: a lock timed out", True)
+
+
+def _network_rule(error: SpiceError) -> _Verdict:
     status = carried_status(error)
-    wait = requested_wait(error)
     if status is None:
-        return RetryDecision(_RETRY, "network failure without a status", wait)
-    if _retryable_status(status):
-        return RetryDecision(_RETRY, f"HTTP {shown_int(status)}", wait)
+        return _WITHOUT_STATUS
     if status == 409 and error.context.get("error_code") == "lock_timeout":  # noqa: PLR2004 -- Conflict
-        return RetryDecision(_RETRY, "HTTP 409: a lock timed out", wait)
-    return RetryDecision(_STOP, f"HTTP {shown_int(status)}")
+        return _LOCK_TIMED_OUT
+    # Outside 100-599 (no status a server sends, but an error can be built with any int),
+    # never worth retrying: 408, 429 and the 5xx are all in the table.
+    return _BY_STATUS.get(status) or (_STOP, f"HTTP {shown_int(status)}", False)
 
 
-def _decide_retryable(error: RetryableError) -> RetryDecision:
+def _retryable_rule(error: SpiceError) -> _Verdict:
+    assert isinstance(error, RetryableError)  # noqa: S101 -- _RULES dispatches on the type
     hint = error.retry_hint
     if hint is not None and hint.skip_retry:
-        return RetryDecision(_STOP, hint.reason or "the hint says skip")
+        return (_STOP, hint.reason or "the hint says skip", False)
     status = error.status_code
     if status is not None and not _retryable_status(status):
         # 1xx to 3xx are no failure at all, and a 4xx other than 408 or 429 is the request's.
-        return RetryDecision(_STOP, f"HTTP {shown_int(status)}")
-    reason = (hint.reason if hint is not None else None) or "retryable error"
-    return RetryDecision(_RETRY, reason, requested_wait(error))
+        return (_STOP, f"HTTP {shown_int(status)}", False)
+    return (_RETRY, (hint.reason if hint is not None else None) or "retryable error", True)
 
 
-def _decide_by_context(error: SpiceError) -> RetryDecision:
+_MARKED: Final = (_RETRY, "marked retryable", False)
+_NOT_MARKED: Final = (_STOP, "not marked retryable", False)
+
+
+def _context_rule(error: SpiceError) -> _Verdict:
     """By the status an error carries, as Kotlin does; only without one, by ``retryable``."""
     status = error.context.get("status_code", error.context.get("http_status"))
     if is_int(status):
         if _retryable_status(status):
-            return RetryDecision(_RETRY, f"status {shown_int(status)}", requested_wait(error))
-        return RetryDecision(_STOP, f"status {shown_int(status)}")
-    if error.context.get("retryable") is True:
-        return RetryDecision(_RETRY, "marked retryable")
-    return RetryDecision(_STOP, "not marked retryable")
+            return (_RETRY, f"status {shown_int(status)}", True)
+        return (_STOP, f"status {shown_int(status)}", False)
+    return _MARKED if error.context.get("retryable") is True else _NOT_MARKED
+
+
+def _always(said: _Verdict) -> Callable[[SpiceError], _Verdict]:
+    return lambda _error: said
+
+
+_RULES: Final[dict[type[SpiceError], Callable[[SpiceError], _Verdict]]] = dict.fromkeys(
+    ALL_TYPES, _context_rule
+)
+"""Each of the 16 types' rule; those with none of their own go by their context."""
+_RULES.update(
+    {cls: _always((_STOP, f"{cls.code} is never retried", False)) for cls in _NEVER_RETRIED}
+)
+_RULES.update(
+    {
+        RetryableError: _retryable_rule,
+        NetworkError: _network_rule,
+        RateLimitError: _rate_limit_rule,
+        SpiceTimeoutError: _always((_RETRY, "timed out", False)),
+    }
+)
 
 
 def _as_codes(codes: str | Iterable[str]) -> frozenset[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final, cast
 
-from spice_errors._classify import carried_status, default_decision
+from spice_errors._classify import carried_status, requested_wait, verdict
 from spice_errors._errors import (
     AuthenticationError,
     ConfigurationError,
@@ -39,14 +39,20 @@ _CHANGED: Final = "Retry: yes, with the call changed; the same call fails again.
 
 def for_model(error: SpiceError) -> str:
     """The text a model calling a tool should read of ``error``; see `SpiceError.for_model`."""
-    head = f"{error.code}: {_shown(error.message, _MESSAGE_LIMIT)}"
+    message = redact_text(error.message)  # as str(error) does; the rest of _shown if need be
+    if len(message) > _MESSAGE_LIMIT or not (message.isascii() and message.isprintable()):
+        message = _safe(message, _MESSAGE_LIMIT)
+    head = f"{error.code}: {message}"
     change = _CHANGES.get(type(error))  # the 16 types are final: the exact type decides
-    if change is None:
-        text = f"{head}\n{_retry_line(error)}"
-    else:
+    if change is not None:
         room = LIMIT - len(head) - len(_CHANGED) - 2  # the two line breaks
-        text = "\n".join((head, *change(error, room), _CHANGED))
-    return text
+        return "\n".join((head, *change(error, room), _CHANGED))
+    # The model cannot fix it by calling differently: the default rules' word, and the wait.
+    retry, _reason, waits = verdict(error)  # no decision built: its fields are all we need
+    if retry:
+        when = _wait(requested_wait(error) if waits else None)
+        return f"{head}\nRetry: yes, {when}; the call itself was fine."
+    return f"{head}\nRetry: no; {_why_not(error)}"
 
 
 # -- what to change ------------------------------------------------------------------------
@@ -68,8 +74,9 @@ def _routing_lines(error: SpiceError, room: int) -> list[str]:
 def _validation_lines(error: SpiceError, room: int) -> list[str]:
     assert isinstance(error, ValidationError)  # noqa: S101 -- _CHANGES dispatches on the type
     if not error.errors:
+        # At most 185 characters (three names of _NAME_LIMIT), and room is at least 315.
         argument = _argument(error, told=False)
-        return [_cut(f"Change the {argument}." if argument else "Change the arguments.", room)]
+        return [f"Change the {argument}." if argument else "Change the arguments."]
     lines = ["Change these arguments:"]
     used = len(lines[0])
     total = len(error.errors)
@@ -90,33 +97,39 @@ def _argument(error: ValidationError, *, told: bool) -> str | None:
 
     ``told``: the message is shown here (a member of ``errors``), not in the first line.
     """
-    if error.field is None and error.expected_type is None:
+    field, expected = error.field, error.expected_type
+    if field is None and expected is None:
         return None
-    parts = [f'argument "{_name(error.field)}"' if error.field is not None else "argument"]
+    text = f'argument "{_name(field)}"' if field is not None else "argument"
     if told:
-        parts.append(f": {_shown(error.message, _MESSAGE_LIMIT)}")
-    if error.expected_type is not None:
-        got = ""
-        given = type_name(error.actual_value)
-        if error.actual_value is not None and given != error.expected_type:
-            got = f", got {_name(given)}"
-        parts.append(f" (expected {_name(error.expected_type)}{got})")
-    return "".join(parts)
+        text = f"{text}: {_shown(error.message, _MESSAGE_LIMIT)}"
+    if expected is not None:
+        actual = error.actual_value
+        given = None if actual is None else type_name(actual)
+        got = f", got {_name(given)}" if given is not None and given != expected else ""
+        text = f"{text} (expected {_name(expected)}{got})"
+    return text
 
 
 def _names_line(intro: str, label: str, names: tuple[str, ...], room: int) -> str:
     if not names:
         return _cut(f"{intro}None are available.", room)
-    line = f"{intro}{label}:"
-    for shown, name in enumerate(names[:_NAMES_SHOWN]):
-        more = len(names) - shown
-        candidate = f"{line}{',' if shown else ''} {_name(name)}"
-        tail = f" ... and {more - 1} more" if more > 1 else ""
-        if len(candidate) + len(tail) > room and shown:
-            return f"{line} ... and {more} more"
-        line = candidate
-    hidden = len(names) - _NAMES_SHOWN
-    return f"{line} ... and {hidden} more" if hidden > 0 else line
+    listed = names[:_NAMES_SHOWN]
+    if not (all(map(str.isidentifier, listed)) and max(map(len, listed)) <= _NAME_LIMIT):
+        listed = tuple(map(_name, listed))  # one of them may need a mask or a cut
+    hidden = len(names) - len(listed)
+    line = f"{intro}{label}: {', '.join(listed)}"
+    if hidden > 0:
+        line = f"{line} ... and {hidden} more"
+    if len(line) <= room:
+        return line  # all ten fit, as they mostly do
+    # Else the longest run of them that fits, told how many more there are; one at least.
+    shorter = (
+        f"{intro}{label}: {', '.join(listed[:count])} ... and {len(names) - count} more"
+        for count in range(len(listed) - 1, 1, -1)
+    )
+    one = f"{intro}{label}: {listed[0]} ... and {len(names) - 1} more"
+    return next((each for each in shorter if len(each) <= room), one)
 
 
 _CHANGES: Final[dict[type[SpiceError], Callable[[SpiceError, int], list[str]]]] = {
@@ -130,34 +143,26 @@ _CHANGES: Final[dict[type[SpiceError], Callable[[SpiceError, int], list[str]]]] 
 # -- whether to try again ------------------------------------------------------------------
 
 
-def _retry_line(error: SpiceError) -> str:
-    """For an error the model cannot fix by calling differently: the classifier's word."""
-    decision = default_decision(error)
-    if decision.should_retry:
-        when = _wait(decision.suggested_delay)
-        return f"Retry: yes, {when}; the call itself was fine."
-    return f"Retry: no; {_why_not(error)}"
-
-
 def _wait(seconds: float | None) -> str:
     if seconds is None:
         return "after a short wait"
     if seconds < 1:
         return f"after {round(seconds * 1000)} ms"
     if seconds < 120:  # noqa: PLR2004 -- two minutes read better in seconds
-        return f"after {int(seconds)} s" if seconds % 1 == 0 else f"after {seconds:.3g} s"
+        whole = int(seconds)
+        return f"after {whole} s" if whole == seconds else f"after {seconds:.3g} s"
     return f"after {seconds / 60:.3g} min"
 
 
 # Those only a person can mend: the model should say so rather than try another way.
-_FOR_A_PERSON: Final[tuple[tuple[type[SpiceError], str], ...]] = (
-    (AuthenticationError, "the credentials were refused, and only a person can fix them"),
-    (ConfigurationError, "the tool is not set up right, and only a person can fix it"),
-)
+_FOR_A_PERSON: Final[dict[type[SpiceError], str]] = {
+    AuthenticationError: "the credentials were refused, and only a person can fix them",
+    ConfigurationError: "the tool is not set up right, and only a person can fix it",
+}
 
 
 def _why_not(error: SpiceError) -> str:
-    reason = next((why for cls, why in _FOR_A_PERSON if isinstance(error, cls)), None)
+    reason = _FOR_A_PERSON.get(type(error))  # the 16 types are final: the exact type decides
     if reason is None and isinstance(error, RateLimitError) and error.limit_type == "quota":
         reason = "the quota is spent, and waiting will not help"
     if reason is not None:
@@ -171,7 +176,11 @@ def _why_not(error: SpiceError) -> str:
 
 
 def _name(name: str | None) -> str:
-    return _shown(name or "", _NAME_LIMIT)
+    if not name:
+        return ""
+    if name.isidentifier() and len(name) <= _NAME_LIMIT:
+        return name  # most names are: no call to _shown, which would say the same
+    return _shown(name, _NAME_LIMIT)
 
 
 def _shown(text: str, limit: int) -> str:
@@ -183,7 +192,11 @@ def _shown(text: str, limit: int) -> str:
     """
     if text.isidentifier() and len(text) <= limit:
         return text  # no mark any mask looks for (":", "=", "@", "/", "%", a space)
-    text = redact_text(text)
+    return _safe(redact_text(text), limit)
+
+
+def _safe(text: str, limit: int) -> str:
+    """Masked ``text`` made safe for UTF-8 JSON, then cut to ``limit`` characters."""
     if not text.isascii():
         text = cast("str", strict_json(text))
     if len(text) > limit or not text.isprintable():

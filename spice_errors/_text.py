@@ -75,6 +75,13 @@ def is_error_status(status: object) -> TypeGuard[int]:
     return in_range(status, 400, 599)
 
 
+_PLAIN_NAMES: Final[dict[type, str]] = {
+    cls: cls.__qualname__
+    for cls in (str, int, float, bool, bytes, list, dict, tuple, set, type(None))
+}
+"""The builtins a value most often is, named without a look at the class."""
+
+
 def type_name(obj: object, *, builtins: bool = False) -> str:
     """The qualified name of ``obj``'s class; never raises.
 
@@ -83,6 +90,10 @@ def type_name(obj: object, *, builtins: bool = False) -> str:
     ``__module__`` and ``__qualname__`` as anything at all: then its plain name.
     """
     cls = type(obj)
+    if not builtins:
+        plain = _PLAIN_NAMES.get(cls)
+        if plain is not None:
+            return plain
     try:
         module, name = str(cls.__module__), str(cls.__qualname__)
     except Exception:  # noqa: BLE001 -- a class may define these as anything at all

@@ -41,6 +41,34 @@ def test_every_error_is_told_in_at_most_600_characters(error: se.AnySpiceError) 
     assert se.recoverable_by_model(error) == lines[-1].startswith("Retry: yes, with the call")
 
 
+WAITS = st.fixed_dictionaries(
+    {},
+    optional={
+        "should_retry": st.booleans(),
+        "status_code": st.integers(100, 599),
+        "retry_after_ms": st.integers(-10, 10**7),
+        "retryable": st.booleans(),
+    },
+)
+
+
+@given(
+    errors.filter(lambda error: not se.recoverable_by_model(error)).flatmap(
+        lambda error: WAITS.map(error.with_context)
+    )
+)
+def test_the_retry_line_is_the_classifiers_word(error: se.AnySpiceError) -> None:
+    """Whether to retry is what `se.classify` decides, and the wait is its suggested delay."""
+    last = error.for_model().split("\n")[-1]
+    decision = se.classify(error)
+    assert last.startswith("Retry: yes, " if decision.should_retry else "Retry: no; "), last
+    if decision.should_retry:
+        delay = decision.suggested_delay
+        assert ("after a short wait" in last) is (delay is None), last
+        if delay is not None and delay >= 1 and delay % 1 == 0 and delay < 120:
+            assert f"after {int(delay)} s;" in last
+
+
 LONG = "x" * 5000
 
 

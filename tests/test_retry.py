@@ -18,6 +18,9 @@ from hypothesis import strategies as st
 import spice_errors as se
 from spice_errors import Failure, RetryClassifier, RetryPolicy, SpiceError, SpiceResult, Success
 from spice_errors._classify import carried_status as status_of
+from spice_errors._classify import requested_wait
+from spice_errors._errors import ALL_TYPES
+from tests import strategies
 from tests.helpers import FakeTime, cancel_once_started, hang
 
 
@@ -45,6 +48,86 @@ def network(status: int | None = None, **context: object) -> Failure[se.NetworkE
 
 
 NO_JITTER = RetryPolicy(max_attempts=3, jitter=0)
+
+
+RULE_STATUSES = st.none() | st.integers(-1, 700) | st.integers() | st.booleans() | st.just("503")
+
+
+def _retryable_status(status: object) -> bool:
+    retryable = isinstance(status, int) and (status in {408, 429} or 500 <= status <= 599)
+    return retryable and not isinstance(status, bool)
+
+
+BUILT_FROM_A_MESSAGE: list[Callable[..., SpiceError]] = [
+    cls
+    for cls in ALL_TYPES
+    if all(field.default is not attrs.NOTHING for field in attrs.fields(cls)[1:])
+]
+"""The types that need nothing but a message (all but `ToolError`)."""
+
+NEVER_RETRIED = (
+    se.ValidationError,
+    se.AuthenticationError,
+    se.SerializationError,
+    se.ConfigurationError,
+    se.ToolLookupError,
+    se.RoutingError,
+)
+
+
+def plain_rules(error: SpiceError) -> se.RetryDecision:
+    """The default rules as the Kotlin framework's guide lists them: the first that applies.
+
+    Each row: whether it applies, whether to retry, why, and whether the error's wait goes
+    with the decision.
+    """
+    context, said = error.context, error.context.get("should_retry")
+    status, own_status = status_of(error), getattr(error, "status_code", None)
+    in_context = context.get("status_code", context.get("http_status"))
+    hint = getattr(error, "retry_hint", None)
+    hint_reason = hint.reason if hint is not None else None
+    retryable, network = isinstance(error, se.RetryableError), isinstance(error, se.NetworkError)
+    lock_timed_out = status == 409 and context.get("error_code") == "lock_timeout"
+    rate_limited = isinstance(error, se.RateLimitError)
+    context_status = isinstance(in_context, int) and not isinstance(in_context, bool)
+    rows = [
+        (said is False, False, "the server said not to retry", False),
+        (context.get("tls") is True, False, "TLS failure", False),
+        (said is True, True, "the server said to retry", True),
+        (retryable and hint is not None and hint.skip_retry, False, hint_reason, False),
+        (
+            retryable and own_status is not None and not _retryable_status(own_status),
+            False,
+            f"HTTP {own_status}",
+            False,
+        ),
+        (retryable, True, hint_reason or "retryable error", True),
+        (network and status is None, True, "network failure without a status", True),
+        (network and _retryable_status(status), True, f"HTTP {status}", True),
+        (network and lock_timed_out, True, "HTTP 409: a lock timed out", True),
+        (network, False, f"HTTP {status}", False),
+        (
+            rate_limited and getattr(error, "limit_type", None) == "quota",
+            False,
+            "quota spent: waiting will not help",
+            False,
+        ),
+        (rate_limited, True, "rate limited", True),
+        (isinstance(error, se.TimeoutError), True, "timed out", False),
+        (isinstance(error, NEVER_RETRIED), False, f"{error.code} is never retried", False),
+        (context_status and _retryable_status(in_context), True, f"status {in_context}", True),
+        (context_status, False, f"status {in_context}", False),
+        (context.get("retryable") is True, True, "marked retryable", False),
+        (True, False, "not marked retryable", False),
+    ]
+    retry, reason, waits = next(
+        (retry, why, waits) for applies, retry, why, waits in rows if applies
+    )
+    return se.RetryDecision(
+        should_retry=retry,
+        reason=reason or "the hint says skip",
+        suggested_delay=requested_wait(error) if waits else None,
+    )
 
 
 def run(
@@ -199,6 +282,52 @@ class TestClassifier:
         assert 502 == status_of(se.UnknownError("x", context={"http_status": 502}))
         assert 429 == status_of(se.ToolError("x", tool_name="t", context={"status_code": 429}))
         assert status_of(se.UnknownError("x", context={"status_code": "500"})) is None
+
+    @given(
+        strategies.errors,
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "should_retry": st.none() | st.booleans() | st.just("yes"),
+                "tls": st.booleans() | st.just(1),
+                "status_code": RULE_STATUSES,
+                "http_status": RULE_STATUSES,
+                "retryable": st.booleans() | st.just("true"),
+                "error_code": st.sampled_from(["lock_timeout", "conflict"]),
+                "retry_after_ms": st.none() | st.integers(-5, 10**6) | st.floats(allow_nan=True),
+            },
+        ),
+        st.none() | st.integers(100, 599),
+    )
+    def test_the_rules_in_one_plain_branch_each(
+        self, error: se.AnySpiceError, context: dict[str, object], status: int | None
+    ) -> None:
+        """The decision is the Kotlin framework's rules, written here as its guide states them.
+
+        The library decides by the exact type and keeps decisions it can make once (one
+        per status); this reference reads each rule in order, with isinstance.
+        """
+        if isinstance(error, se.NetworkError | se.RetryableError):
+            error = attrs.evolve(error, status_code=status)
+        error = error.with_context(context)
+        assert plain_rules(error) == se.classify(error)
+        assert se.is_retryable(error) is plain_rules(error).should_retry
+
+    @pytest.mark.parametrize("context", [{}, {"error_code": "lock_timeout"}, {"retry_after_ms": 5}])
+    def test_every_status_of_every_type(self, context: dict[str, object]) -> None:
+        """Each status from 100 to 599, in the field or in the context: as the rules say."""
+        for status in range(100, 600):
+            built = [
+                se.NetworkError("x", status_code=status, context=context),
+                se.RetryableError("x", status_code=status, context=context),
+                se.ToolError("x", tool_name="t", context={**context, "status_code": status}),
+                *(
+                    cls("x", context={**context, "status_code": status})
+                    for cls in BUILT_FROM_A_MESSAGE
+                ),
+            ]
+            for error in built:
+                assert plain_rules(error) == se.classify(error), error
 
 
 class TestPolicy:
