@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import ClassVar, Final, Literal, TypeAlias
+from typing import ClassVar, Final, Literal, TypeAlias, cast
 
 import attrs
 
@@ -66,8 +66,9 @@ def carried_status(error: SpiceError) -> int | None:
     Not the status a server answers with: that is `spice_errors.http.status_for`.
     """
     status = getattr(error, "status_code", None)
-    if status is None:
-        status = error.context.get("http_status", error.context.get("status_code"))
+    if status is not None:
+        return cast("int", status)  # a field's: an int, checked when the error was built
+    status = error.context.get("http_status", error.context.get("status_code"))
     return status if is_int(status) else None
 
 
@@ -89,7 +90,10 @@ def requested_wait(error: SpiceError) -> float | None:
     else:
         waited = None
     if waited is None:
-        waited = error.context.get("retry_after_ms")
+        context = error.context
+        if not context:
+            return None
+        waited = context.get("retry_after_ms")
     if type(waited) is int:  # the common case, and not a bool: no NaN to look for
         return (0 if waited < 0 else min(waited, _MAX_WAIT_MS)) / 1000
     if not is_number(waited) or (isinstance(waited, float) and math.isnan(waited)):

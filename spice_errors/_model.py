@@ -24,7 +24,7 @@ from spice_errors._errors import (
 )
 from spice_errors._problems import strict_json
 from spice_errors._redact import redact_text
-from spice_errors._text import in_range, type_name
+from spice_errors._text import PLAIN_NAMES, in_range, type_name
 
 LIMIT: Final = 600
 """The most characters `for_model` writes."""
@@ -46,7 +46,7 @@ def for_model(error: SpiceError) -> str:
     change = _CHANGES.get(type(error))  # the 16 types are final: the exact type decides
     if change is not None:
         room = LIMIT - len(head) - len(_CHANGED) - 2  # the two line breaks
-        return "\n".join((head, *change(error, room), _CHANGED))
+        return f"{head}\n{change(error, room)}\n{_CHANGED}"
     # The model cannot fix it by calling differently: the default rules' word, and the wait.
     retry, _reason, waits = verdict(error)  # no decision built: its fields are all we need
     if retry:
@@ -58,25 +58,25 @@ def for_model(error: SpiceError) -> str:
 # -- what to change ------------------------------------------------------------------------
 
 
-def _lookup_lines(error: SpiceError, room: int) -> list[str]:
+def _lookup_change(error: SpiceError, room: int) -> str:
     assert isinstance(error, ToolLookupError)  # noqa: S101 -- _CHANGES dispatches on the type
     asked = f' "{_name(error.tool_name)}"' if error.tool_name is not None else ""
     where = f' in "{_name(error.namespace)}"' if error.namespace is not None else ""
     intro = f"There is no tool{asked}{where}. "
-    return [_names_line(intro, "Call one of these tools", error.available_tools, room)]
+    return _names_line(intro, "Call one of these tools", error.available_tools, room)
 
 
-def _routing_lines(error: SpiceError, room: int) -> list[str]:
+def _routing_change(error: SpiceError, room: int) -> str:
     assert isinstance(error, RoutingError)  # noqa: S101 -- _CHANGES dispatches on the type
-    return [_names_line("", "Route to one of these targets", error.available_targets, room)]
+    return _names_line("", "Route to one of these targets", error.available_targets, room)
 
 
-def _validation_lines(error: SpiceError, room: int) -> list[str]:
+def _validation_change(error: SpiceError, room: int) -> str:
     assert isinstance(error, ValidationError)  # noqa: S101 -- _CHANGES dispatches on the type
     if not error.errors:
         # At most 185 characters (three names of _NAME_LIMIT), and room is at least 315.
         argument = _argument(error, told=False)
-        return [f"Change the {argument}." if argument else "Change the arguments."]
+        return f"Change the {argument}." if argument else "Change the arguments."
     lines = ["Change these arguments:"]
     used = len(lines[0])
     total = len(error.errors)
@@ -89,7 +89,7 @@ def _validation_lines(error: SpiceError, room: int) -> list[str]:
             break
         lines.append(line)
         used += 1 + len(line)
-    return lines
+    return "\n".join(lines)
 
 
 def _argument(error: ValidationError, *, told: bool) -> str | None:
@@ -100,15 +100,15 @@ def _argument(error: ValidationError, *, told: bool) -> str | None:
     field, expected = error.field, error.expected_type
     if field is None and expected is None:
         return None
-    text = f'argument "{_name(field)}"' if field is not None else "argument"
+    text = "argument" if field is None else f'argument "{_name(field)}"'
     if told:
         text = f"{text}: {_shown(error.message, _MESSAGE_LIMIT)}"
-    if expected is not None:
-        actual = error.actual_value
-        given = None if actual is None else type_name(actual)
-        got = f", got {_name(given)}" if given is not None and given != expected else ""
-        text = f"{text} (expected {_name(expected)}{got})"
-    return text
+    if expected is None:
+        return text
+    actual = error.actual_value
+    given = None if actual is None else PLAIN_NAMES.get(type(actual)) or type_name(actual)
+    got = "" if given is None or given == expected else f", got {_name(given)}"
+    return f"{text} (expected {_name(expected)}{got})"
 
 
 def _names_line(intro: str, label: str, names: tuple[str, ...], room: int) -> str:
@@ -132,10 +132,10 @@ def _names_line(intro: str, label: str, names: tuple[str, ...], room: int) -> st
     return next((each for each in shorter if len(each) <= room), one)
 
 
-_CHANGES: Final[dict[type[SpiceError], Callable[[SpiceError, int], list[str]]]] = {
-    ValidationError: _validation_lines,
-    ToolLookupError: _lookup_lines,
-    RoutingError: _routing_lines,
+_CHANGES: Final[dict[type[SpiceError], Callable[[SpiceError, int], str]]] = {
+    ValidationError: _validation_change,
+    ToolLookupError: _lookup_change,
+    RoutingError: _routing_change,
 }
 """What to change, for the three types the model can fix (`recoverable_by_model`)."""
 

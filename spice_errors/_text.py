@@ -14,6 +14,7 @@ from types import FunctionType
 from typing import Final, TypeGuard, TypeVar, cast
 
 __all__ = [
+    "PLAIN_NAMES",
     "RECEIVED",
     "CopyOnWriteDict",
     "LazyPattern",
@@ -75,7 +76,7 @@ def is_error_status(status: object) -> TypeGuard[int]:
     return in_range(status, 400, 599)
 
 
-_PLAIN_NAMES: Final[dict[type, str]] = {
+PLAIN_NAMES: Final[dict[type, str]] = {
     cls: cls.__qualname__
     for cls in (str, int, float, bool, bytes, list, dict, tuple, set, type(None))
 }
@@ -91,7 +92,7 @@ def type_name(obj: object, *, builtins: bool = False) -> str:
     """
     cls = type(obj)
     if not builtins:
-        plain = _PLAIN_NAMES.get(cls)
+        plain = PLAIN_NAMES.get(cls)
         if plain is not None:
             return plain
     try:
