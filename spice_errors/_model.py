@@ -10,7 +10,7 @@ mask.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Final, cast
+from typing import Any, Final, cast
 
 from spice_errors._classify import carried_status, requested_wait, verdict
 from spice_errors._errors import (
@@ -58,21 +58,18 @@ def for_model(error: SpiceError) -> str:
 # -- what to change ------------------------------------------------------------------------
 
 
-def _lookup_change(error: SpiceError, room: int) -> str:
-    assert isinstance(error, ToolLookupError)  # noqa: S101 -- _CHANGES dispatches on the type
+def _lookup_change(error: ToolLookupError, room: int) -> str:
     asked = f' "{_name(error.tool_name)}"' if error.tool_name is not None else ""
     where = f' in "{_name(error.namespace)}"' if error.namespace is not None else ""
     intro = f"There is no tool{asked}{where}. "
     return _names_line(intro, "Call one of these tools", error.available_tools, room)
 
 
-def _routing_change(error: SpiceError, room: int) -> str:
-    assert isinstance(error, RoutingError)  # noqa: S101 -- _CHANGES dispatches on the type
+def _routing_change(error: RoutingError, room: int) -> str:
     return _names_line("", "Route to one of these targets", error.available_targets, room)
 
 
-def _validation_change(error: SpiceError, room: int) -> str:
-    assert isinstance(error, ValidationError)  # noqa: S101 -- _CHANGES dispatches on the type
+def _validation_change(error: ValidationError, room: int) -> str:
     if not error.errors:
         # At most 185 characters (three names of _NAME_LIMIT), and room is at least 315.
         argument = _argument(error, told=False)
@@ -100,15 +97,16 @@ def _argument(error: ValidationError, *, told: bool) -> str | None:
     field, expected = error.field, error.expected_type
     if field is None and expected is None:
         return None
-    text = "argument" if field is None else f'argument "{_name(field)}"'
-    if told:
-        text = f"{text}: {_shown(error.message, _MESSAGE_LIMIT)}"
+    if field is not None and not (field.isidentifier() and len(field) <= _NAME_LIMIT):
+        field = _name(field)  # else shown as it is, as _name would, without the call
+    named = "" if field is None else f' "{field}"'
+    said = f": {_shown(error.message, _MESSAGE_LIMIT)}" if told else ""
     if expected is None:
-        return text
+        return f"argument{named}{said}"
     actual = error.actual_value
     given = None if actual is None else PLAIN_NAMES.get(type(actual)) or type_name(actual)
     got = "" if given is None or given == expected else f", got {_name(given)}"
-    return f"{text} (expected {_name(expected)}{got})"
+    return f"argument{named}{said} (expected {_name(expected)}{got})"
 
 
 def _names_line(intro: str, label: str, names: tuple[str, ...], room: int) -> str:
@@ -132,7 +130,8 @@ def _names_line(intro: str, label: str, names: tuple[str, ...], room: int) -> st
     return next((each for each in shorter if len(each) <= room), one)
 
 
-_CHANGES: Final[dict[type[SpiceError], Callable[[SpiceError, int], str]]] = {
+# Each function takes the type it is filed under: `for_model` looks it up by the exact type.
+_CHANGES: Final[dict[type[SpiceError], Callable[[Any, int], str]]] = {
     ValidationError: _validation_change,
     ToolLookupError: _lookup_change,
     RoutingError: _routing_change,
@@ -143,9 +142,24 @@ _CHANGES: Final[dict[type[SpiceError], Callable[[SpiceError, int], str]]] = {
 # -- whether to try again ------------------------------------------------------------------
 
 
+_WAITS_KEPT: Final = 256
+_WAITS: Final[dict[float, str]] = {}
+"""The words for each wait told so far (servers ask for few): numbers are slow to format."""
+
+
 def _wait(seconds: float | None) -> str:
     if seconds is None:
         return "after a short wait"
+    told = _WAITS.get(seconds)
+    if told is None:
+        told = _wait_words(seconds)
+        if len(_WAITS) >= _WAITS_KEPT:
+            _WAITS.clear()
+        _WAITS[seconds] = told
+    return told
+
+
+def _wait_words(seconds: float) -> str:
     if seconds < 1:
         return f"after {round(seconds * 1000)} ms"
     if seconds < 120:  # noqa: PLR2004 -- two minutes read better in seconds

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import spice_errors as se
+from spice_errors import _model
 from spice_errors._errors import ALL_TYPES
 from spice_errors._fast_init import own_kinds
 from tests.strategies import errors
@@ -217,6 +218,18 @@ def test_the_retry_line_says_whether_and_when(error: se.SpiceError, retry: str) 
     """From the classifier and the wait the error asks for; a person's job is told as such."""
     last = error.for_model().split("\n")[-1]
     assert last.startswith(retry), last
+
+
+def test_the_words_for_many_waits_stay_right_and_few_are_kept() -> None:
+    """Each wait's words are kept once told, at most 256 of them: the 300th is as right."""
+    for ms in range(2000, 2300):
+        last = se.RateLimitError("Slow down", retry_after_ms=ms).for_model().split("\n")[-1]
+        assert last.startswith(
+            f"Retry: yes, after {ms / 1000:.3g} s;" if ms % 1000 else "Retry: yes, after 2 s;"
+        )
+    assert len(_model._WAITS) <= 256
+    again = se.RateLimitError("Slow down", retry_after_ms=2000).for_model()
+    assert again.endswith("Retry: yes, after 2 s; the call itself was fine.")
 
 
 def test_a_status_the_error_carries_is_named() -> None:
