@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import ClassVar, Final, Literal, TypeAlias, cast
+from typing import Any, ClassVar, Final, Literal, TypeAlias, cast
 
 import attrs
 
@@ -35,7 +35,6 @@ __all__ = [
     "RetryDecision",
     "carried_status",
     "classify",
-    "default_decision",
     "is_retryable",
     "proves_never_sent",
     "recoverable_by_model",
@@ -94,11 +93,14 @@ def requested_wait(error: SpiceError) -> float | None:
         if not context:
             return None
         waited = context.get("retry_after_ms")
-    if type(waited) is int:  # the common case, and not a bool: no NaN to look for
-        return (0 if waited < 0 else min(waited, _MAX_WAIT_MS)) / 1000
-    if not is_number(waited) or (isinstance(waited, float) and math.isnan(waited)):
+    # An int, the common case, needs no more checks: not a bool, and no NaN.
+    if type(waited) is not int and (
+        not is_number(waited) or (isinstance(waited, float) and math.isnan(waited))
+    ):
         return None
-    return min(max(waited, 0), _MAX_WAIT_MS) / 1000
+    # Comparisons, not min() and max(): each builtin call costs more than the rest of this.
+    capped = waited if waited < _MAX_WAIT_MS else _MAX_WAIT_MS  # noqa: FURB136 -- see above
+    return (0 if waited < 0 else capped) / 1000
 
 
 def proves_never_sent(error: SpiceError) -> bool:
@@ -148,9 +150,6 @@ def _decide(error: SpiceError) -> RetryDecision:
     return RetryDecision(retry, reason, requested_wait(error) if waits else None)
 
 
-default_decision: Final = _decide
-"""What `RetryClassifier.DEFAULT` decides, without the classifier's own steps."""
-
 _SERVER_SAID_STOP: Final = (_STOP, "the server said not to retry", False)
 _TLS_FAILURE: Final = (_STOP, "TLS failure", False)
 _SERVER_SAID_RETRY: Final = (_RETRY, "the server said to retry", True)
@@ -179,15 +178,14 @@ _QUOTA_SPENT: Final = (_STOP, "quota spent: waiting will not help", False)
 _RATE_LIMITED: Final = (_RETRY, "rate limited", True)
 
 
-def _rate_limit_rule(error: SpiceError) -> _Verdict:
-    assert isinstance(error, RateLimitError)  # noqa: S101 -- _RULES dispatches on the type
+def _rate_limit_rule(error: RateLimitError) -> _Verdict:
     return _QUOTA_SPENT if error.limit_type == "quota" else _RATE_LIMITED
 
 
 _WITHOUT_STATUS: Final = (_RETRY, "network failure without a status", True)
 _BY_STATUS: Final[dict[int, _Verdict]] = {
     status: (_RETRY, f"HTTP {status}", True)
-    if status in _RETRYABLE_4XX or status >= 500  # noqa: PLR2004 -- 5xx
+    if _retryable_status(status)
     else (_STOP, f"HTTP {status}", False)
     for status in range(100, 600)
 }
@@ -195,7 +193,7 @@ _BY_STATUS: Final[dict[int, _Verdict]] = {
 _LOCK_TIMED_OUT: Final = (_RETRY, "HTTP 409: a lock timed out", True)
 
 
-def _network_rule(error: SpiceError) -> _Verdict:
+def _network_rule(error: NetworkError) -> _Verdict:
     status = carried_status(error)
     if status is None:
         return _WITHOUT_STATUS
@@ -206,8 +204,7 @@ def _network_rule(error: SpiceError) -> _Verdict:
     return _BY_STATUS.get(status) or (_STOP, f"HTTP {shown_int(status)}", False)
 
 
-def _retryable_rule(error: SpiceError) -> _Verdict:
-    assert isinstance(error, RetryableError)  # noqa: S101 -- _RULES dispatches on the type
+def _retryable_rule(error: RetryableError) -> _Verdict:
     hint = error.retry_hint
     if hint is not None and hint.skip_retry:
         return (_STOP, hint.reason or "the hint says skip", False)
@@ -236,7 +233,8 @@ def _always(said: _Verdict) -> Callable[[SpiceError], _Verdict]:
     return lambda _error: said
 
 
-_RULES: Final[dict[type[SpiceError], Callable[[SpiceError], _Verdict]]] = dict.fromkeys(
+# Each rule takes the type it is filed under: `verdict` looks it up by the exact type.
+_RULES: Final[dict[type[SpiceError], Callable[[Any], _Verdict]]] = dict.fromkeys(
     ALL_TYPES, _context_rule
 )
 """Each of the 16 types' rule; those with none of their own go by their context."""

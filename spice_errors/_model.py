@@ -39,7 +39,7 @@ _CHANGED: Final = "Retry: yes, with the call changed; the same call fails again.
 
 def for_model(error: SpiceError) -> str:
     """The text a model calling a tool should read of ``error``; see `SpiceError.for_model`."""
-    message = redact_text(error.message)  # as str(error) does; the rest of _shown if need be
+    message = redact_text(error.message)  # as str(error) does; more only for a rare message
     if len(message) > _MESSAGE_LIMIT or not (message.isascii() and message.isprintable()):
         message = _safe(message, _MESSAGE_LIMIT)
     head = f"{error.code}: {message}"
@@ -97,9 +97,7 @@ def _argument(error: ValidationError, *, told: bool) -> str | None:
     field, expected = error.field, error.expected_type
     if field is None and expected is None:
         return None
-    if field is not None and not (field.isidentifier() and len(field) <= _NAME_LIMIT):
-        field = _name(field)  # else shown as it is, as _name would, without the call
-    named = "" if field is None else f' "{field}"'
+    named = "" if field is None else f' "{_name(field)}"'
     said = f": {_shown(error.message, _MESSAGE_LIMIT)}" if told else ""
     if expected is None:
         return f"argument{named}{said}"
@@ -190,11 +188,7 @@ def _why_not(error: SpiceError) -> str:
 
 
 def _name(name: str | None) -> str:
-    if not name:
-        return ""
-    if name.isidentifier() and len(name) <= _NAME_LIMIT:
-        return name  # most names are: no call to _shown, which would say the same
-    return _shown(name, _NAME_LIMIT)
+    return _shown(name, _NAME_LIMIT) if name else ""
 
 
 def _shown(text: str, limit: int) -> str:
