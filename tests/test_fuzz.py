@@ -615,7 +615,7 @@ def test_what_a_readers_guard_caught_is_raised(name: str, monkeypatch: pytest.Mo
     ),
 )
 def test_a_bounded_atheris_run() -> None:
-    """benchmarks/fuzz.py runs every target 5,000 times under atheris and finds nothing."""
+    """benchmarks/fuzz.py runs every target at least 5,000 times under atheris, finding nothing."""
     runs = 5000
     done = subprocess.run(
         [sys.executable, str(BENCHMARKS / "fuzz.py"), "--runs", str(runs)],
@@ -628,7 +628,8 @@ def test_a_bounded_atheris_run() -> None:
     for name in NAMES:
         found = re.search(rf"^{name}\s+(\d+)\s.*\sok$", done.stdout, re.MULTILINE)
         assert found is not None, done.stdout
-        assert runs == int(found.group(1))
+        # libFuzzer may count a run or two past -runs (5,002 was seen in CI): at least so many.
+        assert int(found.group(1)) >= runs
 
 
 # -- (3) regression tests for the bugs fuzzing found, all fixed ---------------------------
